@@ -1,0 +1,90 @@
+/**
+ * The error catalogue: every code Unigate itself answers with, its HTTP status and what it means.
+ * Codes are stable forever; a test keeps this table and the README's table identical.
+ */
+export interface ErrorSpec {
+  readonly status: number;
+  /** Default client-facing message. Never includes upstream text or secrets. */
+  readonly message: string;
+  /** One line for the docs table. */
+  readonly meaning: string;
+}
+
+export const ERROR_CODES = {
+  // Client request problems
+  BAD_REQUEST: {
+    status: 400,
+    message: 'The request is malformed',
+    meaning: 'Framing or syntax the proxy refuses: duplicate Host, Content-Length with Transfer-Encoding, bad header bytes, foreign absolute-form target.',
+  },
+  ROUTE_NOT_FOUND: {
+    status: 404,
+    message: 'No route matches this request',
+    meaning: 'No configured route matches the method, host and path.',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'The client was too slow sending the request',
+    meaning: 'Headers or body did not arrive within the listener timeouts.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    message: 'The request body is larger than this route allows',
+    meaning: 'Request body over the route\'s `limits.max_body_bytes`.',
+  },
+  URI_TOO_LONG: {
+    status: 414,
+    message: 'The request URL is longer than this route allows',
+    meaning: 'Request target over `limits.max_url_bytes`.',
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'The request headers are larger than allowed',
+    meaning: 'Request header section over `limits.max_header_bytes` (or the listener maximum).',
+  },
+  // Admin surface
+  UNAUTHENTICATED: {
+    status: 401,
+    message: 'Authentication is required',
+    meaning: 'Missing or invalid credentials for this surface.',
+  },
+  VALIDATION_FAILED: {
+    status: 400,
+    message: 'The request did not pass validation',
+    meaning: 'Body, query or config failed its schema; `details.errors` lists every failing path.',
+  },
+  // Upstream problems
+  UPSTREAM_UNAVAILABLE: {
+    status: 502,
+    message: 'The upstream could not be reached',
+    meaning: 'Connection refused or reset before a response, or DNS failure.',
+  },
+  UPSTREAM_BAD_RESPONSE: {
+    status: 502,
+    message: 'The upstream sent an invalid response',
+    meaning: 'Unparseable or protocol-violating upstream response.',
+  },
+  UPSTREAM_TIMEOUT: {
+    status: 504,
+    message: 'The upstream did not answer in time',
+    meaning: 'Connect, response-header or total timeout of the upstream exceeded.',
+  },
+  NO_HEALTHY_UPSTREAM: {
+    status: 503,
+    message: 'No healthy upstream target is available',
+    meaning: 'Every target of the upstream is failing health checks or ejected.',
+  },
+  CIRCUIT_OPEN: {
+    status: 503,
+    message: 'The upstream circuit breaker is open',
+    meaning: 'Recent failures opened the breaker for every usable target; retry after `Retry-After`.',
+  },
+  // Unigate itself
+  INTERNAL_ERROR: {
+    status: 500,
+    message: 'Internal error',
+    meaning: 'A bug or unexpected state in Unigate; the log line with the request id has the cause.',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;

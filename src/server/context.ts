@@ -1,0 +1,58 @@
+/**
+ * The per-request context every policy and the engine read and write. Built once per
+ * request with fixed fields (one hidden class); policies write only their own slot.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { BuiltRoute } from '../config/compile.js';
+import type { HashSource } from '../pipeline/upstream/upstream.js';
+import type { Target } from '../pipeline/upstream/target.js';
+
+export type OutgoingHeaders = Record<string, string | string[]>;
+
+export class RequestContext implements HashSource {
+  /** performance.now() when the request arrived. */
+  readonly startedAt: number;
+  /** Path params captured by the route (`:id`, `*`). */
+  params: Record<string, string | undefined> = {};
+  /** Path sent to the upstream (before the target's base path), without query. */
+  upstreamPath = '';
+  /** Headers sent to the upstream; policies may change them. */
+  upstreamHeaders: OutgoingHeaders = {};
+  consumerId: string | undefined = undefined;
+  /** Target of the latest attempt. */
+  target: Target | undefined = undefined;
+  attempts = 0;
+  /** Milliseconds spent waiting on upstreams (all attempts, headers and body). */
+  upstreamMs = 0;
+  /** Milliseconds spent queued before the upstream (outbound pacing). */
+  queueMs = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  status = 0;
+  errorCode: string | undefined = undefined;
+  /** Set when the client went away before the response was complete. */
+  clientAborted = false;
+
+  constructor(
+    readonly id: string,
+    readonly method: string,
+    /** Lower-cased host name without port. */
+    readonly host: string,
+    /** Request path as received (still percent-encoded), without query. */
+    readonly path: string,
+    /** Raw query string without '?', '' when none. */
+    readonly query: string,
+    readonly clientIp: string,
+    readonly headers: IncomingHttpHeaders,
+    readonly route: BuiltRoute,
+    readonly secure: boolean,
+  ) {
+    this.startedAt = performance.now();
+  }
+
+  /** First value of a request header (name in lower case). */
+  header(name: string): string | undefined {
+    const value = this.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  }
+}

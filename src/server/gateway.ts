@@ -1,0 +1,306 @@
+/**
+ * The running gateway: the proxy and admin listeners over the current runtime, config
+ * reload (SIGHUP or POST /admin/reload) and graceful drain (SIGTERM).
+ *
+ *   const gateway = await Gateway.start({ configPath: 'unigate.yaml' });
+ *   await gateway.shutdown();
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { compileConfig, type CompiledConfig } from '../config/compile.js';
+import { parseDuration } from '../config/duration.js';
+import { ConfigError, loadConfigFile, type Config, type ConfigProblem } from '../config/load.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { Metrics } from '../observability/metrics.js';
+import type { ForwardObserver } from '../pipeline/upstream/forward.js';
+import type { TargetEvents } from '../pipeline/upstream/target.js';
+import { UnigateError } from '../errors/unigate-error.js';
+import { createAdminServer } from './admin-server.js';
+import { clientErrorToUnigate, writeRawError } from './client-error.js';
+import { createProxyHandler, type ProxyEnvironment } from './proxy-handler.js';
+import { Runtime } from './runtime.js';
+import { createUpgradeHandler } from './upgrade.js';
+
+export interface GatewayOptions {
+  /** File to load, and to reload from on SIGHUP or POST /admin/reload. */
+  configPath?: string;
+  /** An already loaded config (tests, demo); reload then re-reads `configPath` if given. */
+  config?: Config;
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+const BREAKER_LEVEL = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+export class Gateway {
+  readonly logger: Logger;
+  readonly metrics = new Metrics();
+  readonly proxyServer: http.Server;
+  readonly admin: FastifyInstance;
+  private current: Runtime;
+  private drainingFlag = false;
+  private readonly adminToken: string;
+  private reloading: Promise<ConfigProblem[] | undefined> | undefined;
+
+  private constructor(
+    private readonly options: GatewayOptions,
+    compiled: CompiledConfig,
+  ) {
+    const config = compiled.config;
+    this.logger = options.logger ?? createLogger({ level: config.logging!.level });
+    this.current = new Runtime(compiled, this.targetEvents);
+    this.adminToken = resolveAdminToken(config, options.env ?? process.env, this.logger);
+    for (const upstream of this.current.upstreams.values()) warnInsecure(config, upstream.name, this.logger);
+
+    const listener = config.listeners!.proxy!;
+    const env = this.proxyEnvironment(listener.tls !== undefined, listener.trustForwarded, config.logging!.requests);
+    const handler = createProxyHandler(env);
+    const serverOptions: http.ServerOptions = {
+      headersTimeout: parseDuration(listener.headersTimeout),
+      requestTimeout: parseDuration(listener.requestTimeout),
+      keepAliveTimeout: parseDuration(listener.keepAliveTimeout),
+      maxHeaderSize: listener.maxHeaderBytes,
+      requireHostHeader: true,
+      connectionsCheckingInterval: 1000,
+    };
+    this.proxyServer = listener.tls
+      ? https.createServer({ ...serverOptions, cert: readFileSync(listener.tls.certFile), key: readFileSync(listener.tls.keyFile) }, handler)
+      : http.createServer(serverOptions, handler);
+    this.proxyServer.on('checkContinue', (req, res) => handler(req, res, true));
+    this.proxyServer.on('upgrade', createUpgradeHandler(env));
+    this.proxyServer.on('connect', (_req, socket) =>
+      writeRawError(socket as never, new UnigateError('BAD_REQUEST', { message: 'The request is malformed: CONNECT is not supported (Unigate is not a tunnel)', details: { reason: 'CONNECT' } })),
+    );
+    this.proxyServer.on('clientError', (err: NodeJS.ErrnoException, socket) => writeRawError(socket as never, clientErrorToUnigate(err)));
+
+    const adminListener = config.listeners!.admin!;
+    this.admin = createAdminServer({
+      token: this.adminToken,
+      publicMetrics: adminListener.publicMetrics,
+      logger: this.logger,
+      metrics: this.metrics,
+      runtime: () => this.current,
+      reload: () => this.reload(),
+      readiness: () => this.readiness(),
+    });
+  }
+
+  static async start(options: GatewayOptions): Promise<Gateway> {
+    const config = options.config ?? loadConfigFile(requirePath(options.configPath), options.env);
+    const compiled = compileConfig(config, options.configPath);
+    const adminHost = config.listeners!.admin!.host;
+    if (!isLoopback(adminHost) && !configuredToken(config, options.env ?? process.env)) {
+      throw new ConfigError(options.configPath ?? 'config', [
+        { path: 'listeners.admin.token', message: `the admin listener binds ${adminHost}, which is not loopback: set a token (or UNIGATE_ADMIN_TOKEN)` },
+      ]);
+    }
+    const gateway = new Gateway(options, compiled);
+    await gateway.listen();
+    gateway.current.startHealthChecks();
+    return gateway;
+  }
+
+  get runtime(): Runtime {
+    return this.current;
+  }
+
+  get draining(): boolean {
+    return this.drainingFlag;
+  }
+
+  get proxyUrl(): string {
+    const { address, port } = this.proxyServer.address() as AddressInfo;
+    const scheme = this.proxyServer instanceof https.Server ? 'https' : 'http';
+    return `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  }
+
+  get adminUrl(): string {
+    const { address, port } = this.admin.server.address() as AddressInfo;
+    return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  }
+
+  /** The admin token in force (for the CLI banner and tests; never logged). */
+  get token(): string {
+    return this.adminToken;
+  }
+
+  private async listen(): Promise<void> {
+    const config = this.current.config;
+    const proxy = config.listeners!.proxy!;
+    await new Promise<void>((resolve, reject) => {
+      this.proxyServer.once('error', reject);
+      this.proxyServer.listen(proxy.port, proxy.host, () => {
+        this.proxyServer.off('error', reject);
+        resolve();
+      });
+    });
+    const admin = config.listeners!.admin!;
+    await this.admin.listen({ port: admin.port, host: admin.host });
+  }
+
+  /**
+   * Re-reads the config file (or takes `next`) and swaps it in. A config that does not
+   * load or compile is refused and the current one keeps serving. Requests already
+   * running finish on the runtime they started with.
+   */
+  reload(next?: Config): Promise<ConfigProblem[] | undefined> {
+    // Serialize reloads: two SIGHUPs in a row must not interleave.
+    const run = async (): Promise<ConfigProblem[] | undefined> => {
+      let compiled: CompiledConfig;
+      try {
+        const config = next ?? loadConfigFile(requirePath(this.options.configPath), this.options.env);
+        compiled = compileConfig(config, this.options.configPath);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        this.metrics.configReloads.inc({ result: 'refused' });
+        this.logger.error({ problems: err.problems }, 'config reload refused; the previous config keeps serving');
+        return err.problems;
+      }
+      const previous = this.current;
+      warnListenerChanges(previous.config, compiled.config, this.logger);
+      const runtime = new Runtime(compiled, this.targetEvents, previous);
+      this.reloadTls(compiled.config);
+      this.current = runtime;
+      runtime.startHealthChecks();
+      void previous.retire(runtime);
+      for (const upstream of runtime.upstreams.values()) warnInsecure(compiled.config, upstream.name, this.logger);
+      this.metrics.configReloads.inc({ result: 'applied' });
+      this.logger.info({ routes: runtime.routes.length, upstreams: runtime.upstreams.size }, 'config reloaded');
+      return undefined;
+    };
+    const chained = (this.reloading ?? Promise.resolve(undefined)).then(run, run);
+    this.reloading = chained;
+    return chained;
+  }
+
+  private reloadTls(config: Config): void {
+    const tls = config.listeners!.proxy!.tls;
+    if (tls === undefined || !(this.proxyServer instanceof https.Server)) return;
+    try {
+      this.proxyServer.setSecureContext({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) });
+    } catch (err) {
+      this.logger.error({ err }, 'TLS certificate reload failed; the previous certificate stays in use');
+    }
+  }
+
+  readiness(): { ready: boolean; details: Record<string, unknown> } {
+    const upstreams: Record<string, { healthy: number; targets: number }> = {};
+    let ready = !this.drainingFlag;
+    for (const [name, upstream] of this.current.upstreams) {
+      const healthy = upstream.healthyTargets;
+      upstreams[name] = { healthy, targets: upstream.targets.length };
+      if (upstream.required && healthy === 0) ready = false;
+    }
+    return { ready, details: { draining: this.drainingFlag, upstreams } };
+  }
+
+  /**
+   * Graceful drain: stop accepting, let in-flight requests finish (up to the drain
+   * timeout), close keep-alive connections, then release pools.
+   */
+  async shutdown(): Promise<void> {
+    if (this.drainingFlag) return;
+    this.drainingFlag = true;
+    const drainMs = parseDuration(this.current.config.server!.drainTimeout);
+    const closed = new Promise<void>((resolve) => this.proxyServer.close(() => resolve()));
+    this.proxyServer.closeIdleConnections();
+    const deadline = Date.now() + drainMs;
+    while (this.current.inflight > 0 && Date.now() < deadline) await sleep(20);
+    if (this.current.inflight > 0) this.logger.warn({ in_flight: this.current.inflight }, 'drain timeout reached; closing remaining connections');
+    this.proxyServer.closeAllConnections();
+    await closed;
+    await this.admin.close();
+    await this.current.retire(undefined);
+    this.logger.info('shut down');
+    this.logger.flush();
+  }
+
+  private proxyEnvironment(secure: boolean, trustForwarded: boolean, logRequests: boolean): ProxyEnvironment {
+    const gateway = this;
+    const metrics = this.metrics;
+    const observer: ForwardObserver = {
+      onRetry: (ctx, reason) => metrics.retries.inc({ upstream: ctx.route.upstream.name, reason }),
+      onUpstreamFailure: (ctx, target, kind) => metrics.upstreamFailures.inc({ upstream: ctx.route.upstream.name, target: target.origin, kind }),
+    };
+    return {
+      runtime: () => gateway.current,
+      logger: this.logger,
+      metrics,
+      observer,
+      secure,
+      trustForwarded,
+      logRequests,
+      get draining() {
+        return gateway.drainingFlag;
+      },
+      readiness: () => gateway.readiness(),
+    };
+  }
+
+  private get targetEvents(): TargetEvents {
+    return {
+      onHealthChange: (target, healthy, reason) => {
+        this.metrics.targetHealthy.set({ upstream: target.upstream, target: target.origin }, healthy ? 1 : 0);
+        const log = { upstream: target.upstream, target: target.origin, reason };
+        if (healthy) this.logger.info(log, 'target healthy');
+        else this.logger.warn(log, 'target unhealthy');
+      },
+      onBreakerChange: (target, state) => {
+        this.metrics.breakerState.set({ upstream: target.upstream, target: target.origin }, BREAKER_LEVEL[state]);
+        this.logger.warn({ upstream: target.upstream, target: target.origin, state }, 'circuit breaker state changed');
+      },
+    };
+  }
+}
+
+function requirePath(path: string | undefined): string {
+  if (path === undefined) throw new Error('no config file to load');
+  return path;
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
+}
+
+function configuredToken(config: Config, env: NodeJS.ProcessEnv): string | undefined {
+  return config.listeners!.admin!.token ?? (env.UNIGATE_ADMIN_TOKEN || undefined);
+}
+
+/**
+ * The admin token: configured, from UNIGATE_ADMIN_TOKEN, or generated once into the data
+ * directory (mode 0600) so a laptop start needs no setup and a restart keeps the token.
+ */
+function resolveAdminToken(config: Config, env: NodeJS.ProcessEnv, logger: Logger): string {
+  const configured = configuredToken(config, env);
+  if (configured !== undefined) return configured;
+  const dir = config.server!.dataDir;
+  const file = join(dir, 'admin-token');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const token = `ug_admin_${randomBytes(24).toString('base64url')}`;
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  logger.warn({ file }, 'no admin token configured: generated one into this file (mode 0600)');
+  return token;
+}
+
+function warnInsecure(config: Config, name: string, logger: Logger): void {
+  if (config.upstreams[name]?.tls?.insecureSkipVerify) {
+    logger.warn({ upstream: name }, 'TLS CERTIFICATE VERIFICATION IS OFF for this upstream (tls.insecure_skip_verify): traffic can be intercepted');
+  }
+}
+
+function warnListenerChanges(before: Config, after: Config, logger: Logger): void {
+  if (JSON.stringify(before.listeners) !== JSON.stringify(after.listeners)) {
+    logger.warn('listener address or options changed: they take effect on restart (TLS files are re-read now)');
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
