@@ -250,7 +250,25 @@ function levenshtein(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The JSON Schema users point their editors at. */
+/**
+ * The JSON Schema users point their editors at. Fields with a default are optional to write
+ * (the loader fills them in), so they leave `required` there.
+ */
 export function configJsonSchema(): Record<string, unknown> {
-  return { $schema: 'http://json-schema.org/draft-07/schema#', ...JSON.parse(JSON.stringify(ConfigSchema)) };
+  const schema = JSON.parse(JSON.stringify(ConfigSchema)) as Record<string, unknown>;
+  return { $schema: 'http://json-schema.org/draft-07/schema#', ...(withoutDefaultedRequired(schema) as Record<string, unknown>) };
+}
+
+function withoutDefaultedRequired(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutDefaultedRequired);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(node)) out[key] = withoutDefaultedRequired(child);
+  const properties = out.properties as Record<string, { default?: unknown }> | undefined;
+  if (Array.isArray(out.required) && properties !== undefined) {
+    const required = (out.required as string[]).filter((name) => properties[name]?.default === undefined);
+    if (required.length > 0) out.required = required;
+    else delete out.required;
+  }
+  return out;
 }

@@ -1,0 +1,110 @@
+/** The CLI as operators use it: validate, config schema, --help, start with signals. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { afterAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { parse } from 'yaml';
+import { runCli, startCli } from './helpers/cli.js';
+import { startUpstream, type TestUpstream } from './helpers/upstream.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'unigate-cli-'));
+const upstreams: TestUpstream[] = [];
+afterAll(async () => {
+  await Promise.all(upstreams.map((u) => u.close()));
+});
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('unigate validate', () => {
+  it('exits 0 on a good config', () => {
+    const path = file('good.yaml', 'upstreams: { a: { targets: [{ url: "http://127.0.0.1:1" }] } }\nroutes: [{ name: r, match: { path: /x }, upstream: a }]\n');
+    const run = runCli(['validate', '-c', path]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('valid (1 routes, 1 upstreams)');
+  });
+
+  it('lists every problem with path, line, value and expectation, and exits 1', () => {
+    const path = file('bad.yaml', 'upstreams:\n  a:\n    targets: [{ url: "ftp://x" }]\n    balancer: random\nroutes:\n  - { name: r, match: { path: /x }, upstream: b, typo: 1 }\n');
+    const run = runCli(['validate', '-c', path]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('upstreams.a.targets[0].url (line 3)');
+    expect(run.stderr).toContain('— got "ftp://x"');
+    expect(run.stderr).toContain('upstreams.a.balancer (line 4): expected round-robin, weighted-round-robin, least-connections or consistent-hash — got "random"');
+    expect(run.stderr).toContain('routes[0].typo (line 6): unknown key "typo"');
+  });
+
+  it('says so when the file cannot be read', () => {
+    const run = runCli(['validate', '-c', join(dir, 'missing.yaml')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('cannot read the file');
+  });
+});
+
+describe('unigate config schema', () => {
+  it('prints a JSON Schema that validates the demo config', () => {
+    const run = runCli(['config', 'schema']);
+    expect(run.status).toBe(0);
+    const schema = JSON.parse(run.stdout) as Record<string, unknown>;
+    const ajv = new Ajv({ strict: false, allowUnionTypes: true });
+    const validate = ajv.compile(schema);
+    // The demo with its variables filled in, as a user's file would read.
+    const demo = parse(
+      readFileSync(new URL('../config/demo.yaml', import.meta.url), 'utf8')
+        .replace(/\$\{UNIGATE_DEMO_[A-Z_]+\}/g, 'http://127.0.0.1:1')
+        .replace(/\$\{[A-Z_]+:-(\d+)\}/g, '$1'),
+    ) as unknown;
+    expect(validate(demo), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ routes: [], bogus: 1 })).toBe(false);
+  });
+});
+
+describe('--help', () => {
+  it('is available on every command', () => {
+    for (const args of [['--help'], ['start', '--help'], ['validate', '--help'], ['config', 'schema', '--help']]) {
+      const run = runCli(args);
+      expect(run.status, args.join(' ')).toBe(0);
+      expect(run.stdout).toContain('Usage: unigate');
+    }
+  });
+});
+
+describe('unigate start', () => {
+  it('serves, reloads on SIGHUP and drains on SIGTERM with exit 0', async () => {
+    const a = await startUpstream((_req, res) => res.end('from-a'));
+    const b = await startUpstream((_req, res) => res.end('from-b'));
+    upstreams.push(a, b);
+    const body = (url: string) => `
+listeners:
+  proxy: { host: 127.0.0.1, port: 0 }
+  admin: { host: 127.0.0.1, port: 0, token: cli-test-admin-token-123 }
+server: { data_dir: ${JSON.stringify(join(dir, 'data'))} }
+upstreams: { u: { targets: [{ url: "${url}" }] } }
+routes: [{ name: r, match: { path: /* }, upstream: u }]
+`;
+    const path = file('start.yaml', body(a.url));
+    const cli = startCli(['start', '-c', path]);
+    const [, proxyUrl] = await cli.waitFor(/proxy on (http:\/\/127\.0\.0\.1:\d+)/);
+    expect(await (await request(`${proxyUrl}/x`)).body.text()).toBe('from-a');
+
+    writeFileSync(path, body(b.url));
+    cli.child.kill('SIGHUP');
+    await cli.waitFor(/config reloaded/);
+    expect(await (await request(`${proxyUrl}/x`)).body.text()).toBe('from-b');
+
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('exits 1 with the problems when the config is bad', async () => {
+    const path = file('broken.yaml', 'routes: [{ name: r }]\n');
+    const cli = startCli(['start', '-c', path]);
+    expect(await cli.exited).toBe(1);
+    expect(cli.output()).toContain('routes[0].match');
+  });
+});
