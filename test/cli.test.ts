@@ -3,15 +3,18 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { request } from 'undici';
 import { parse } from 'yaml';
-import { runCli, startCli } from './helpers/cli.js';
+import { runCli, runCliAsync, startCli, type CliProcess } from './helpers/cli.js';
 import { startUpstream, type TestUpstream } from './helpers/upstream.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unigate-cli-'));
 const upstreams: TestUpstream[] = [];
+const children: CliProcess[] = [];
 afterAll(async () => {
+  // A failed assertion must not leave a gateway running.
+  for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
   await Promise.all(upstreams.map((u) => u.close()));
 });
 
@@ -20,6 +23,9 @@ function file(name: string, text: string): string {
   writeFileSync(path, text);
   return path;
 }
+
+// Each case starts Node with the TypeScript loader; on a loaded machine that takes seconds.
+vi.setConfig({ testTimeout: 90_000 });
 
 describe('unigate validate', () => {
   it('exits 0 on a good config', () => {
@@ -65,12 +71,13 @@ describe('unigate config schema', () => {
 });
 
 describe('--help', () => {
-  it('is available on every command', () => {
-    for (const args of [['--help'], ['start', '--help'], ['validate', '--help'], ['config', 'schema', '--help']]) {
-      const run = runCli(args);
-      expect(run.status, args.join(' ')).toBe(0);
+  it('is available on every command', async () => {
+    const commands = [['--help'], ['start', '--help'], ['validate', '--help'], ['config', 'schema', '--help']];
+    const runs = await Promise.all(commands.map((args) => runCliAsync(args)));
+    runs.forEach((run, i) => {
+      expect(run.status, commands[i]!.join(' ')).toBe(0);
       expect(run.stdout).toContain('Usage: unigate');
-    }
+    });
   });
 });
 
@@ -89,6 +96,7 @@ routes: [{ name: r, match: { path: /* }, upstream: u }]
 `;
     const path = file('start.yaml', body(a.url));
     const cli = startCli(['start', '-c', path]);
+    children.push(cli);
     const [, proxyUrl] = await cli.waitFor(/proxy on (http:\/\/127\.0\.0\.1:\d+)/);
     expect(await (await request(`${proxyUrl}/x`)).body.text()).toBe('from-a');
 
@@ -104,6 +112,7 @@ routes: [{ name: r, match: { path: /* }, upstream: u }]
   it('exits 1 with the problems when the config is bad', async () => {
     const path = file('broken.yaml', 'routes: [{ name: r }]\n');
     const cli = startCli(['start', '-c', path]);
+    children.push(cli);
     expect(await cli.exited).toBe(1);
     expect(cli.output()).toContain('routes[0].match');
   });

@@ -85,7 +85,9 @@ routes:
 
 afterAll(async () => {
   cli.child.kill('SIGTERM');
+  const timer = setTimeout(() => cli.child.kill('SIGKILL'), 10_000);
   await cli.exited;
+  clearTimeout(timer);
   await upstream.close();
 });
 

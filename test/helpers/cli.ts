@@ -9,6 +9,15 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncRe
   return spawnSync(process.execPath, [...ARGS, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
 }
 
+export function runCliAsync(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const cli = startCli(args, env);
+  let stdout = '';
+  let stderr = '';
+  cli.child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  cli.child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return cli.exited.then((status) => ({ status, stdout, stderr }));
+}
+
 export interface CliProcess {
   child: ChildProcess;
   output(): string;
