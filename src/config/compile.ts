@@ -12,7 +12,7 @@ import { ALL_METHODS, RouteConflictError, Router } from '../routing/router.js';
 import type { RetryPolicy, UpstreamOptions, UpstreamTimeouts } from '../pipeline/upstream/upstream.js';
 import type { Upstream } from '../pipeline/upstream/upstream.js';
 import type { TargetOptions } from '../pipeline/upstream/target.js';
-import type { BuiltPolicies } from '../pipeline/policy.js';
+import { NO_POLICIES, type BuiltPolicies } from '../pipeline/policy.js';
 
 type UpstreamConfig = Config['upstreams'][string];
 type RouteConfig = Config['routes'][number];
@@ -22,6 +22,7 @@ type LimitsConfig = NonNullable<RouteConfig['limits']>;
 
 export interface RouteLimits {
   maxBodyBytes: number;
+  maxResponseBytes: number;
   maxHeaderBytes: number;
   maxUrlBytes: number;
 }
@@ -65,7 +66,7 @@ const DEFAULT_RETRIES: Required<RetriesConfig> = {
 };
 /** The breaker every target gets when an upstream does not configure one: the schema's defaults. */
 const DEFAULT_BREAKER = camelizeBySchema(Value.Create(BreakerSchema), BreakerSchema) as NonNullable<UpstreamConfig['circuitBreaker']>;
-const DEFAULT_LIMITS: RouteLimits = { maxBodyBytes: 10 * 1024 * 1024, maxHeaderBytes: 16 * 1024, maxUrlBytes: 8 * 1024 };
+const DEFAULT_LIMITS: RouteLimits = { maxBodyBytes: 10 * 1024 * 1024, maxResponseBytes: 10 * 1024 * 1024, maxHeaderBytes: 16 * 1024, maxUrlBytes: 8 * 1024 };
 
 export function compileConfig(config: Config, source = 'config'): CompiledConfig {
   const problems: ConfigProblem[] = [];
@@ -212,10 +213,11 @@ function compileRoute(route: RouteConfig, upstream: UpstreamOptions, config: Con
     retries,
     limits: {
       maxBodyBytes: limits.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes,
+      maxResponseBytes: limits.maxResponseBytes ?? DEFAULT_LIMITS.maxResponseBytes,
       maxHeaderBytes: limits.maxHeaderBytes ?? DEFAULT_LIMITS.maxHeaderBytes,
       maxUrlBytes: limits.maxUrlBytes ?? DEFAULT_LIMITS.maxUrlBytes,
     },
-    policies: { request: [] },
+    policies: NO_POLICIES,
   };
 }
 

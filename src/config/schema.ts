@@ -204,6 +204,9 @@ export const RouteLimits = Strict(
     max_body_bytes: Type.Optional(ByteSize('Largest request body (413 past it). Default from defaults.limits.')),
     max_header_bytes: Type.Optional(ByteSize('Largest request header section (431 past it). Default from defaults.limits.')),
     max_url_bytes: Type.Optional(ByteSize('Longest request target (414 past it). Default from defaults.limits.')),
+    max_response_bytes: Type.Optional(
+      ByteSize('Largest upstream response a policy may read whole (502 RESPONSE_TOO_LARGE past it); streaming responses are not limited. Default 10 MiB.'),
+    ),
   },
   'Request size limits.',
 );

@@ -64,6 +64,11 @@ export const ERROR_CODES = {
     message: 'The upstream sent an invalid response',
     meaning: 'Unparseable or protocol-violating upstream response.',
   },
+  RESPONSE_TOO_LARGE: {
+    status: 502,
+    message: 'The upstream response is larger than this route can transform',
+    meaning: 'A response a policy must read whole exceeded the route\'s `limits.max_response_bytes`.',
+  },
   UPSTREAM_TIMEOUT: {
     status: 504,
     message: 'The upstream did not answer in time',

@@ -1,8 +1,15 @@
 /**
  * The policy shape: a factory turns validated config and services into hooks over the
  * request context. Compilation happens in the factory; the hooks only run what was built.
+ *
+ * Hooks by when they run:
+ *  - onRequest: once per request, inbound, in phase order (authenticate … cache lookup).
+ *  - onAttempt / onAttemptResponse: once per upstream attempt (shield, credentials), so a
+ *    retry gets a fresh token or signature.
+ *  - onResponse: once, on the answer that goes back to the client (transforms, cache store).
  */
-import type { RequestContext } from '../server/context.js';
+import type { RequestContext, OutgoingHeaders } from '../server/context.js';
+import type { Target } from './upstream/target.js';
 import type { Phase } from './phases.js';
 
 /** What a request hook may answer instead of forwarding (a cache hit, say). */
@@ -12,14 +19,57 @@ export interface Reply {
   body: Buffer | string;
 }
 
+/** One upstream attempt as attempt hooks see it; they may change headers and query. */
+export interface AttemptRequest {
+  readonly number: number;
+  readonly target: Target;
+  headers: OutgoingHeaders;
+  /** Raw query without '?'. */
+  query: string;
+}
+
+/** An attempt hook's request to send the request again (after a refresh or a pause). */
+export interface AttemptVerdict {
+  retry: true;
+  reason: string;
+  /** Wait before the retry, in milliseconds. */
+  delayMs?: number;
+}
+
+/** The upstream answer as response hooks see it: lower-case header names, hop-by-hop removed. */
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  /** The whole body, when a response policy asked for it; undefined while streaming. */
+  body: Buffer | undefined;
+}
+
 export interface Policy {
   readonly name: string;
   readonly phase: Phase;
-  /** Runs once per request, in phase order; returns a Reply to answer without the upstream, or throws a UnigateError. */
+  /** The whole request body must be read (into ctx.requestBody) before onRequest runs. */
+  readonly needsRequestBody?: boolean;
+  /** onResponse must see the whole response body (buffered up to the route's limit). */
+  readonly needsResponseBody?: boolean;
+  /** Returns a Reply to answer without the upstream, or throws a UnigateError. */
   onRequest?(ctx: RequestContext): Promise<Reply | undefined> | Reply | undefined;
+  /** Before each attempt is sent; may wait (pacing) or throw. */
+  onAttempt?(ctx: RequestContext, attempt: AttemptRequest): Promise<void> | void;
+  /** On each attempt's response head; may ask for a retry. */
+  onAttemptResponse?(ctx: RequestContext, attempt: AttemptRequest, status: number, headers: Record<string, string | string[]>): AttemptVerdict | undefined;
+  /** On the response going to the client; may change status, headers and (if buffered) body. */
+  onResponse?(ctx: RequestContext, response: UpstreamResponse): Promise<void> | void;
 }
 
 export interface BuiltPolicies {
-  /** Inbound policies sorted by phase. */
+  /** Policies with onRequest, in phase order. */
   readonly request: readonly Policy[];
+  /** Policies with onAttempt or onAttemptResponse, in phase order. */
+  readonly attempt: readonly Policy[];
+  /** Policies with onResponse, in reverse phase order (the last inbound is the first outbound). */
+  readonly response: readonly Policy[];
+  readonly needsRequestBody: boolean;
+  readonly needsResponseBody: boolean;
 }
+
+export const NO_POLICIES: BuiltPolicies = { request: [], attempt: [], response: [], needsRequestBody: false, needsResponseBody: false };

@@ -18,6 +18,10 @@ export class RequestContext implements HashSource {
   upstreamPath = '';
   /** Headers sent to the upstream; policies may change them. */
   upstreamHeaders: OutgoingHeaders = {};
+  /** The whole request body, read only when a policy needs it (then sent from here, replayable). */
+  requestBody: Buffer | undefined = undefined;
+  /** Headers policies add to the client response (rate-limit state, cache status). */
+  responseHeaders: Record<string, string> | undefined = undefined;
   consumerId: string | undefined = undefined;
   /** Target of the latest attempt. */
   target: Target | undefined = undefined;

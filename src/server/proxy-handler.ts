@@ -83,6 +83,9 @@ async function handle(env: ProxyEnvironment, req: IncomingMessage, res: ServerRe
       preserveHost: route.preserveHost,
       trustForwarded: env.trustForwarded,
     });
+    if (route.policies.needsRequestBody && hasBody) {
+      ctx.requestBody = await readBody(req, res, route.limits.maxBodyBytes, expectContinue);
+    }
     if (route.policies.request.length > 0) {
       const reply = await runRequestPolicies(route.policies.request, ctx);
       if (reply !== undefined) {
@@ -91,7 +94,7 @@ async function handle(env: ProxyEnvironment, req: IncomingMessage, res: ServerRe
         return;
       }
     }
-    await forward(ctx, { req, res, hasBody, expectContinue }, env.observer);
+    await forward(ctx, { req, res, hasBody: hasBody && ctx.requestBody === undefined, expectContinue }, env.observer);
   } catch (thrown) {
     const err = toUnigateError(thrown);
     if (err.code === 'INTERNAL_ERROR') env.logger.error({ err: err.cause, req_id: requestId }, 'internal error');
@@ -108,6 +111,27 @@ async function handle(env: ProxyEnvironment, req: IncomingMessage, res: ServerRe
     env.metrics.inflight.dec();
     finishRequest(env, req, requestId, path, startedAt, route, ctx, status, errorCode);
   }
+}
+
+/** Reads the whole request body (for policies that need it), capped at the route limit. */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number, expectContinue: boolean): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const fail = (err: Error) => {
+      req.off('data', onData);
+      reject(err);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) fail(new UnigateError('PAYLOAD_TOO_LARGE', { details: { limit_bytes: limit } }));
+      else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', fail);
+    if (expectContinue) res.writeContinue();
+  });
 }
 
 /** Limits known from the head alone; returns whether a body follows. */

@@ -1,26 +1,27 @@
 /**
  * Forwards one request to its upstream and streams the answer back: picks a target per
- * attempt, retries what is safe to retry, enforces the timeouts, and never lets a failure
- * after the response started look like a complete response (the client connection is cut).
+ * attempt, runs the attempt hooks (shield, credentials), retries what is safe to retry,
+ * enforces the timeouts, and never lets a failure after the response started look like a
+ * complete response (the client connection is cut).
  *
- * Dispatches with undici's handler interface directly: the response body goes from the
- * upstream socket to the client socket chunk by chunk, with backpressure, without a stream
- * in between.
+ * Dispatches with undici's handler interface directly: on routes without response
+ * policies the body goes from the upstream socket to the client socket chunk by chunk, with
+ * backpressure, without a stream in between.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { UnigateError, isUnigateError } from '../../errors/unigate-error.js';
+import { UnigateError, isUnigateError, toUnigateError } from '../../errors/unigate-error.js';
 import type { RequestContext } from '../../server/context.js';
 import { sendError } from '../../server/respond.js';
-import { connectionTokens, isHopByHop } from '../../server/hop-by-hop.js';
 import { requestTarget } from '../../server/upstream-request.js';
+import type { AttemptRequest, UpstreamResponse } from '../policy.js';
+import { parseRawHeaders, responseHeaders, retryAfterMs, toHeaderList } from './response-headers.js';
 import { backoffDelay } from './retry-budget.js';
 import { ClientBodyError, RequestBody } from './request-body.js';
 import type { Target } from './target.js';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 const DEFAULT_FAILURE_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
-const VIA = '1.1 unigate';
 
 export type FailureKind = 'connect' | 'connect-timeout' | 'reset' | 'headers-timeout' | 'body-timeout' | 'total-timeout' | 'bad-response';
 
@@ -32,7 +33,7 @@ export interface ForwardObserver {
 export interface ForwardIO {
   req: IncomingMessage;
   res: ServerResponse;
-  /** The request has a body to send (Content-Length > 0 or chunked). */
+  /** The request has a body to stream (Content-Length > 0 or chunked) and it was not read into ctx.requestBody. */
   hasBody: boolean;
   expectContinue: boolean;
 }
@@ -49,17 +50,24 @@ export function forward(ctx: RequestContext, io: ForwardIO, observer: ForwardObs
 }
 
 /** One upstream attempt; undici calls it, it hands everything to its exchange. */
-class Attempt implements Dispatcher.DispatchHandler {
+class Attempt implements Dispatcher.DispatchHandler, AttemptRequest {
   abort: ((err: Error) => void) | undefined = undefined;
   resume: (() => void) | undefined = undefined;
   /** The response is being read only to free the connection (a retry is under way). */
   discard = false;
   released = false;
+  /** Body chunks kept for response policies that read the whole body. */
+  chunks: Buffer[] | undefined = undefined;
+  collected = 0;
+  response: UpstreamResponse | undefined = undefined;
   readonly sentAt = performance.now();
 
   constructor(
     private readonly exchange: Exchange,
     readonly target: Target,
+    readonly number: number,
+    public headers: RequestContext['upstreamHeaders'],
+    public query: string,
   ) {}
 
   onConnect(abort: (err?: Error) => void): void {
@@ -123,29 +131,60 @@ class Exchange {
   private dispatch(exclude: Target | undefined): void {
     this.retryTimer = undefined;
     if (this.finished) return;
-    const { ctx, io } = this;
-    const { route } = ctx;
+    const { ctx } = this;
     let target: Target;
     try {
-      target = route.upstream.acquire(ctx, exclude, Date.now());
+      target = ctx.route.upstream.acquire(ctx, exclude, Date.now());
     } catch (err) {
-      this.fail(isUnigateError(err) ? err : new UnigateError('INTERNAL_ERROR', { cause: err }));
+      this.fail(toUnigateError(err));
       return;
     }
     ctx.target = target;
     ctx.attempts++;
+    const hooks = ctx.route.policies.attempt;
+    // Attempt hooks change their own copy, so every attempt starts from the request as built.
+    const attempt = new Attempt(this, target, ctx.attempts, hooks.length === 0 ? ctx.upstreamHeaders : { ...ctx.upstreamHeaders }, ctx.query);
+    this.attempt = attempt;
+    if (hooks.length === 0) {
+      this.send(attempt);
+      return;
+    }
+    void this.runAttemptHooks(attempt).then(
+      () => this.send(attempt),
+      (err: unknown) => {
+        this.release(attempt);
+        if (attempt === this.attempt) this.fail(toUnigateError(err));
+      },
+    );
+  }
+
+  private async runAttemptHooks(attempt: Attempt): Promise<void> {
+    const started = performance.now();
+    for (const policy of this.ctx.route.policies.attempt) {
+      if (policy.onAttempt !== undefined) await policy.onAttempt(this.ctx, attempt);
+    }
+    this.ctx.queueMs += performance.now() - started;
+  }
+
+  private send(attempt: Attempt): void {
+    if (this.finished || attempt !== this.attempt) {
+      this.release(attempt);
+      return;
+    }
+    const { ctx, io } = this;
+    const { route } = ctx;
+    let body: RequestBody | Buffer | null = ctx.requestBody ?? null;
     if (io.hasBody) {
       this.body?.destroy();
       this.body = new RequestBody(io.req, io.res, route.limits.maxBodyBytes, io.expectContinue);
+      body = this.body;
     }
-    const attempt = new Attempt(this, target);
-    this.attempt = attempt;
-    target.pool.dispatch(
+    attempt.target.pool.dispatch(
       {
-        path: requestTarget(target.basePath, ctx.upstreamPath, ctx.query),
+        path: requestTarget(attempt.target.basePath, ctx.upstreamPath, attempt.query),
         method: ctx.method as Dispatcher.HttpMethod,
-        headers: ctx.upstreamHeaders,
-        body: this.body ?? null,
+        headers: attempt.headers,
+        body,
         headersTimeout: route.timeouts.responseHeadersMs,
         bodyTimeout: route.timeouts.bodyIdleMs,
       },
@@ -155,20 +194,31 @@ class Exchange {
 
   onHeaders(attempt: Attempt, status: number, rawHeaders: Buffer[]): boolean {
     if (attempt !== this.attempt || this.finished) return true;
+    const { ctx } = this;
     const target = attempt.target;
     const failed = (target.passive?.options.statuses ?? DEFAULT_FAILURE_STATUSES).has(status);
     target.recordOutcome(!failed, Date.now());
-    const { route } = this.ctx;
-    if (route.retries.onStatuses.has(status)) {
-      const delay = this.retryDelay(retryAfterMs(rawHeaders));
-      if (delay !== undefined) {
-        attempt.discard = true;
-        this.scheduleRetry(`status ${status}`, target, delay);
+    const policies = ctx.route.policies;
+    let parsed: Record<string, string | string[]> | undefined;
+    for (const policy of policies.attempt) {
+      if (policy.onAttemptResponse === undefined) continue;
+      parsed ??= parseRawHeaders(rawHeaders);
+      const verdict = policy.onAttemptResponse(ctx, attempt, status, parsed);
+      if (verdict !== undefined && this.tryRetry(attempt, verdict.reason, verdict.delayMs)) return true;
+    }
+    if (ctx.route.retries.onStatuses.has(status) && this.tryRetry(attempt, `status ${status}`, retryAfterMs(rawHeaders))) return true;
+
+    if (policies.response.length > 0) {
+      attempt.response = { status, headers: parsed ?? parseRawHeaders(rawHeaders), body: undefined };
+      if (policies.needsResponseBody) {
+        attempt.chunks = [];
         return true;
       }
+      void this.respondThroughPolicies(attempt, true);
+      return false; // resumed once the head is written
     }
     try {
-      this.io.res.writeHead(status, responseHeaders(rawHeaders, this.ctx.id));
+      this.io.res.writeHead(status, responseHeaders(rawHeaders, ctx.id, ctx.responseHeaders));
     } catch (err) {
       // The upstream sent a header Node will not write (bad bytes): not forwardable.
       attempt.abort?.(err as Error);
@@ -176,12 +226,21 @@ class Exchange {
       return false;
     }
     this.streaming = true;
-    this.ctx.status = status;
+    ctx.status = status;
     return true;
   }
 
   onData(attempt: Attempt, chunk: Buffer): boolean {
     if (attempt !== this.attempt || this.finished) return true;
+    if (attempt.chunks !== undefined) {
+      attempt.collected += chunk.length;
+      if (attempt.collected > this.ctx.route.limits.maxResponseBytes) {
+        attempt.abort?.(new UnigateError('RESPONSE_TOO_LARGE', { details: { limit_bytes: this.ctx.route.limits.maxResponseBytes } }));
+        return false;
+      }
+      attempt.chunks.push(chunk);
+      return true;
+    }
     this.ctx.bytesOut += chunk.length;
     if (this.io.res.write(chunk)) return true;
     this.io.res.once('drain', this.onDrain);
@@ -191,7 +250,43 @@ class Exchange {
   onComplete(attempt: Attempt): void {
     this.release(attempt);
     if (attempt.discard || attempt !== this.attempt || this.finished) return;
+    if (attempt.chunks !== undefined) {
+      attempt.response!.body = Buffer.concat(attempt.chunks, attempt.collected);
+      attempt.chunks = undefined;
+      void this.respondThroughPolicies(attempt, false);
+      return;
+    }
     this.io.res.end();
+    this.finish();
+  }
+
+  /** Runs response policies, then writes the head (and the whole body when it was buffered). */
+  private async respondThroughPolicies(attempt: Attempt, thenStream: boolean): Promise<void> {
+    const response = attempt.response!;
+    try {
+      for (const policy of this.ctx.route.policies.response) await policy.onResponse!(this.ctx, response);
+    } catch (err) {
+      attempt.abort?.(err as Error);
+      this.fail(toUnigateError(err));
+      return;
+    }
+    if (this.finished) return;
+    const { res } = this.io;
+    try {
+      res.writeHead(response.status, toHeaderList(response.headers, this.ctx.id, this.ctx.responseHeaders, response.body?.length));
+    } catch (err) {
+      attempt.abort?.(err as Error);
+      this.failWith(attempt.target, 'bad-response', err);
+      return;
+    }
+    this.ctx.status = response.status;
+    this.streaming = true;
+    if (thenStream) {
+      attempt.resume?.();
+      return;
+    }
+    this.ctx.bytesOut += response.body?.length ?? 0;
+    res.end(response.body);
     this.finish();
   }
 
@@ -206,20 +301,14 @@ class Exchange {
       return;
     }
     if (isUnigateError(err)) {
-      // Our own limit tripped while streaming the request body (413).
-      this.fail(err, true);
+      // One of our own limits tripped while streaming (413 on the request, 502 on the response).
+      this.fail(err, err.code === 'PAYLOAD_TOO_LARGE');
       return;
     }
     const kind = classify(err);
     attempt.target.recordOutcome(false, Date.now());
     this.observer.onUpstreamFailure(this.ctx, attempt.target, kind);
-    if (!this.streaming && this.retryable(kind)) {
-      const delay = this.retryDelay(undefined);
-      if (delay !== undefined) {
-        this.scheduleRetry(kind, attempt.target, delay);
-        return;
-      }
-    }
+    if (!this.streaming && this.retryable(kind) && this.tryRetry(attempt, kind, undefined)) return;
     this.failWith(attempt.target, kind, err);
   }
 
@@ -245,6 +334,18 @@ class Exchange {
     }
   }
 
+  /** Schedules a retry if one may happen now; the current attempt's body is then discarded. */
+  private tryRetry(attempt: Attempt, reason: string, retryAfter: number | undefined): boolean {
+    const delay = this.retryDelay(retryAfter);
+    if (delay === undefined) return false;
+    attempt.discard = true;
+    this.retries++;
+    this.observer.onRetry(this.ctx, reason);
+    if (delay <= 0) this.dispatch(attempt.target);
+    else this.retryTimer = setTimeout(() => this.dispatch(attempt.target), delay);
+    return true;
+  }
+
   /** Milliseconds to wait before a retry, or undefined when no retry may happen. */
   private retryDelay(retryAfter: number | undefined): number | undefined {
     const { ctx } = this;
@@ -261,16 +362,6 @@ class Exchange {
     if (this.deadline !== 0 && performance.now() + delay >= this.deadline) return undefined;
     if (!route.upstream.retryBudget.tryAcquire(Date.now())) return undefined;
     return delay;
-  }
-
-  private scheduleRetry(reason: string, failed: Target, delay: number): void {
-    this.retries++;
-    this.observer.onRetry(this.ctx, reason);
-    if (delay <= 0) {
-      this.dispatch(failed);
-      return;
-    }
-    this.retryTimer = setTimeout(() => this.dispatch(failed), delay);
   }
 
   private onTotalTimeout(): void {
@@ -305,7 +396,7 @@ class Exchange {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
-    this.ctx.bytesIn = this.body?.bytes ?? 0;
+    this.ctx.bytesIn = this.body?.bytes ?? this.ctx.requestBody?.length ?? 0;
     if (this.totalTimer !== undefined) clearTimeout(this.totalTimer);
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.io.res.off('close', this.onClientClose);
@@ -336,43 +427,4 @@ function classify(err: Error): FailureKind {
     default:
       return code.startsWith('HPE_') ? 'bad-response' : 'connect';
   }
-}
-
-/** Upstream response headers minus hop-by-hop ones, plus Via and the request id. */
-function responseHeaders(raw: Buffer[], requestId: string): string[] {
-  const out: string[] = [];
-  let connection: string | undefined;
-  let via: string | undefined;
-  let hasRequestId = false;
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 10 && raw[i]!.toString('latin1').toLowerCase() === 'connection') connection = raw[i + 1]!.toString('latin1');
-  }
-  const listed = connectionTokens(connection);
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toString('latin1');
-    const lower = name.toLowerCase();
-    if (isHopByHop(lower) || listed?.has(lower)) continue;
-    const value = raw[i + 1]!.toString('latin1');
-    if (lower === 'via') {
-      via = via === undefined ? value : `${via}, ${value}`;
-      continue;
-    }
-    if (lower === 'x-request-id') hasRequestId = true;
-    out.push(name, value);
-  }
-  out.push('via', via === undefined ? VIA : `${via}, ${VIA}`);
-  if (!hasRequestId) out.push('x-request-id', requestId);
-  return out;
-}
-
-/** Retry-After (RFC 9110 §10.2.3) as milliseconds from now: delay-seconds or an HTTP date. */
-function retryAfterMs(raw: Buffer[]): number | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length !== 11 || raw[i]!.toString('latin1').toLowerCase() !== 'retry-after') continue;
-    const value = raw[i + 1]!.toString('latin1').trim();
-    if (/^[0-9]+$/.test(value)) return Number(value) * 1000;
-    const date = Date.parse(value);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-  }
-  return undefined;
 }
