@@ -1,0 +1,78 @@
+/**
+ * What both backends share about rate limits: spec validation, the name each limit's
+ * state is stored under, and turning per-limit answers into one RateDecision.
+ */
+import type { CheckOptions, GcraLimit, LimitState, RateDecision, RateLimitSpec } from './types.js';
+
+/** The answer of one limit as both backends compute it (retry -1 = never). */
+export interface RawLimitState {
+  allowed: boolean;
+  remaining: number;
+  resetMs: number;
+  retryAfterMs: number;
+}
+
+export interface RawDecision {
+  pausedMs: number;
+  delayMs: number;
+  limits: RawLimitState[];
+}
+
+export function limitId(spec: RateLimitSpec): string {
+  if (spec.name !== undefined) return `n:${spec.name}`;
+  return spec.kind === 'gcra' ? `g:${spec.rate}:${spec.periodMs}:${gcraBurst(spec)}` : `w:${spec.limit}:${spec.windowMs}`;
+}
+
+export function gcraBurst(spec: GcraLimit): number {
+  return spec.burst ?? spec.rate;
+}
+
+/** GCRA's emission interval T: ms one unit takes to leak. */
+export function gcraInterval(spec: GcraLimit): number {
+  return spec.periodMs / spec.rate;
+}
+
+export function validateSpecs(specs: readonly RateLimitSpec[]): void {
+  for (const spec of specs) {
+    const ok = spec.kind === 'gcra'
+      ? positive(spec.rate) && positive(spec.periodMs) && positive(gcraBurst(spec))
+      : positive(spec.limit) && positive(spec.windowMs) && Number.isInteger(spec.windowMs);
+    if (!ok) throw new TypeError(`invalid rate limit ${JSON.stringify(spec)}`);
+  }
+}
+
+export function checkOptions(options: CheckOptions | undefined): { cost: number; maxDelayMs: number } {
+  const cost = options?.cost ?? 1;
+  const maxDelayMs = options?.maxDelayMs ?? 0;
+  if (!(cost >= 0 && Number.isFinite(cost))) throw new TypeError(`invalid cost ${cost}`);
+  if (!(maxDelayMs >= 0 && Number.isFinite(maxDelayMs))) throw new TypeError(`invalid maxDelayMs ${maxDelayMs}`);
+  return { cost, maxDelayMs };
+}
+
+export function limitState(spec: RateLimitSpec, raw: RawLimitState): LimitState {
+  return {
+    spec,
+    allowed: raw.allowed,
+    limit: spec.kind === 'gcra' ? gcraBurst(spec) : spec.limit,
+    remaining: raw.remaining,
+    resetMs: raw.resetMs,
+    retryAfterMs: raw.retryAfterMs < 0 ? Number.POSITIVE_INFINITY : raw.retryAfterMs,
+  };
+}
+
+export function toDecision(specs: readonly RateLimitSpec[], raw: RawDecision): RateDecision {
+  const limits = specs.map((spec, i) => limitState(spec, raw.limits[i] as RawLimitState));
+  const refused = limits.filter((l) => !l.allowed);
+  const allowed = raw.pausedMs === 0 && refused.length === 0;
+  let binding: LimitState | undefined;
+  for (const l of refused.length > 0 ? refused : limits) {
+    if (binding === undefined) binding = l;
+    else if (refused.length > 0 ? l.retryAfterMs > binding.retryAfterMs : l.remaining < binding.remaining) binding = l;
+  }
+  const retryAfterMs = allowed ? 0 : Math.max(raw.pausedMs, ...refused.map((l) => l.retryAfterMs));
+  return { allowed, delayMs: allowed ? raw.delayMs : 0, retryAfterMs, pausedMs: raw.pausedMs, limits, binding };
+}
+
+function positive(n: number): boolean {
+  return Number.isFinite(n) && n > 0;
+}
