@@ -44,7 +44,12 @@ export interface BuiltRoute {
 }
 
 /** A route before its upstream object is bound. */
-export type RouteSpec = Omit<BuiltRoute, 'upstream'> & { readonly upstreamName: string; readonly match: RouteConfig['match'] };
+export type RouteSpec = Omit<BuiltRoute, 'upstream'> & {
+  readonly upstreamName: string;
+  readonly match: RouteConfig['match'];
+  /** The route's `policies` section, built into hooks by the runtime. */
+  readonly policyConfig: RouteConfig['policies'];
+};
 
 export interface CompiledConfig {
   readonly config: Config;
@@ -90,6 +95,7 @@ export function compileConfig(config: Config, source = 'config'): CompiledConfig
     if (spec) routes.push(spec);
   });
   checkFiles(config, problems);
+  checkPolicies(config, problems);
   if (problems.length === 0) {
     try {
       buildRouter(routes.map((r) => ({ ...r, value: r })));
@@ -218,11 +224,34 @@ function compileRoute(route: RouteConfig, upstream: UpstreamOptions, config: Con
       maxUrlBytes: limits.maxUrlBytes ?? DEFAULT_LIMITS.maxUrlBytes,
     },
     policies: NO_POLICIES,
+    policyConfig: route.policies,
   };
 }
 
 function fromResolved(t: UpstreamTimeouts): TimeoutsConfig {
   return { responseHeaders: t.responseHeadersMs, bodyIdle: t.bodyIdleMs, total: t.totalMs };
+}
+
+/** Rules that span a route's policies, its upstream and the global auth section. */
+function checkPolicies(config: Config, problems: ConfigProblem[]): void {
+  config.routes.forEach((route, index) => {
+    const mode = route.policies?.authenticate?.mode;
+    if ((mode === 'jwt' || mode === 'either') && config.auth?.jwt === undefined) {
+      problems.push({ path: formatPath(['routes', index, 'policies', 'authenticate', 'mode']), message: `mode ${mode} needs auth.jwt.issuers`, value: mode });
+    }
+    const credentials = config.upstreams[route.upstream]?.credentials;
+    if (credentials?.connection === 'per-consumer' && mode === undefined) {
+      problems.push({
+        path: formatPath(['routes', index, 'policies', 'authenticate']),
+        message: `upstream "${route.upstream}" injects per-consumer credentials, so this route must authenticate its callers`,
+      });
+    }
+  });
+  (config.auth?.jwt?.issuers ?? []).forEach((issuer, index) => {
+    if ((issuer.jwksUrl === undefined) === (issuer.keys === undefined)) {
+      problems.push({ path: formatPath(['auth', 'jwt', 'issuers', index]), message: 'give exactly one of jwks_url and keys' });
+    }
+  });
 }
 
 function checkFiles(config: Config, problems: ConfigProblem[]): void {

@@ -9,6 +9,8 @@
  *     - { name: catalog, match: { path: /catalog/* }, upstream: catalog, strip_prefix: true }
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { AuthSchema, AuthenticateSchema } from '../pipeline/authenticate/schema.js';
+import { CredentialsSchema } from '../pipeline/upstream/credentials/schema.js';
 
 const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';
 
@@ -192,6 +194,7 @@ export const Upstream = Strict(
     retries: Type.Optional(Retries),
     pool: Type.Optional(Pool),
     tls: Type.Optional(UpstreamTls),
+    credentials: Type.Optional(CredentialsSchema),
     required: Type.Boolean({ default: true, description: '/readyz fails while this upstream has no healthy target.' }),
   },
   'A named backend API.',
@@ -236,6 +239,14 @@ export const Route = Strict(
     timeouts: Type.Optional(Timeouts),
     retries: Type.Optional(Retries),
     limits: Type.Optional(RouteLimits),
+    policies: Type.Optional(
+      Strict(
+        {
+          authenticate: Type.Optional(AuthenticateSchema),
+        },
+        'Policies this route runs, each under its own key; the order they run in is fixed (see the README).',
+      ),
+    ),
   },
   'A route: which requests go to which upstream, and how.',
 );
@@ -268,8 +279,28 @@ export const Server = Strict(
   'Process behaviour.',
 );
 
+export const Stores = Strict(
+  {
+    state: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Durable state (consumers, keys, connections, credentials): absent for SQLite in data_dir, `sqlite:<path>`, or `postgres://…` for several instances.',
+      }),
+    ),
+    shared: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Shared ephemeral state (rate limits, cache, locks): absent or `memory` for in-process, `redis://…`, `rediss://…` or `redis+cluster://host:port,…` across instances.',
+      }),
+    ),
+  },
+  'Where state lives.',
+);
+
 export const ConfigSchema = Type.Object(
   {
+    stores: Type.Optional(Stores),
+    auth: Section(AuthSchema),
     listeners: Section(Strict({ proxy: Section(ProxyListener), admin: Section(AdminListener) }, 'Where Unigate listens.')),
     server: Section(Server),
     logging: Section(Logging),

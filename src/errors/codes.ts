@@ -42,11 +42,31 @@ export const ERROR_CODES = {
     message: 'The request headers are larger than allowed',
     meaning: 'Request header section over `limits.max_header_bytes` (or the listener maximum).',
   },
-  // Admin surface
+  // Identity and credentials
   UNAUTHENTICATED: {
     status: 401,
     message: 'Authentication is required',
-    meaning: 'Missing or invalid credentials for this surface.',
+    meaning: 'Missing, malformed, unknown, expired or revoked API key or JWT (or admin token); see `WWW-Authenticate`.',
+  },
+  FORBIDDEN: {
+    status: 403,
+    message: 'The caller may not use this route',
+    meaning: 'Valid credentials, but out of scope (route or connection not in the key\'s scopes), a disabled consumer or connection.',
+  },
+  CONNECTION_NOT_FOUND: {
+    status: 404,
+    message: 'No connection supplies credentials for this upstream',
+    meaning: 'The caller has no (or names an unknown) connection to the upstream that the route injects credentials for.',
+  },
+  CONNECTION_AMBIGUOUS: {
+    status: 409,
+    message: 'Several connections could serve this request',
+    meaning: 'The caller has more than one connection to the upstream; name one with the `X-Unigate-Connection` header.',
+  },
+  CONNECTOR_AUTH_FAILED: {
+    status: 502,
+    message: 'Unigate could not authenticate to the upstream',
+    meaning: 'The backend refused the stored credentials or a token refresh failed; the connection is marked `needs_reauth`.',
   },
   VALIDATION_FAILED: {
     status: 400,

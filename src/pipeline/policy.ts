@@ -28,7 +28,11 @@ export interface AttemptRequest {
   query: string;
 }
 
-/** An attempt hook's request to send the request again (after a refresh or a pause). */
+/**
+ * An attempt hook's request to send the request again (after a refresh or a pause). It does
+ * not count against the route's retry count and applies to any method, since the upstream
+ * refused the attempt; the request body must still be replayable.
+ */
 export interface AttemptVerdict {
   retry: true;
   reason: string;

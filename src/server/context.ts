@@ -6,6 +6,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { BuiltRoute } from '../config/compile.js';
 import type { HashSource } from '../pipeline/upstream/upstream.js';
 import type { Target } from '../pipeline/upstream/target.js';
+import type { Identity } from '../pipeline/authenticate/identity-cache.js';
+import type { Connection } from '../store/state/types.js';
 
 export type OutgoingHeaders = Record<string, string | string[]>;
 
@@ -23,6 +25,12 @@ export class RequestContext implements HashSource {
   /** Headers policies add to the client response (rate-limit state, cache status). */
   responseHeaders: Record<string, string> | undefined = undefined;
   consumerId: string | undefined = undefined;
+  /** Who is calling, once the authenticate policy ran. */
+  identity: Identity | undefined = undefined;
+  /** The connection whose credentials this request's attempts carry. */
+  connection: Connection | undefined = undefined;
+  /** An attempt was already re-sent because the backend refused the credential (only once). */
+  credentialRetried = false;
   /** Target of the latest attempt. */
   target: Target | undefined = undefined;
   attempts = 0;

@@ -24,6 +24,7 @@ import { createAdminServer } from './admin-server.js';
 import { clientErrorToUnigate, writeRawError } from './client-error.js';
 import { createProxyHandler, type ProxyEnvironment } from './proxy-handler.js';
 import { Runtime } from './runtime.js';
+import { openServices, type Services } from './services.js';
 import { createUpgradeHandler } from './upgrade.js';
 
 export interface GatewayOptions {
@@ -39,7 +40,7 @@ const BREAKER_LEVEL = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 export class Gateway {
   readonly logger: Logger;
-  readonly metrics = new Metrics();
+  readonly metrics: Metrics;
   readonly proxyServer: http.Server;
   readonly admin: FastifyInstance;
   private current: Runtime;
@@ -50,10 +51,12 @@ export class Gateway {
   private constructor(
     private readonly options: GatewayOptions,
     compiled: CompiledConfig,
+    readonly services: Services,
   ) {
     const config = compiled.config;
-    this.logger = options.logger ?? createLogger({ level: config.logging!.level });
-    this.current = new Runtime(compiled, this.targetEvents);
+    this.logger = services.logger;
+    this.metrics = services.metrics;
+    this.current = new Runtime(compiled, this.targetEvents, services);
     this.adminToken = resolveAdminToken(config, options.env ?? process.env, this.logger);
     for (const upstream of this.current.upstreams.values()) warnInsecure(config, upstream.name, this.logger);
 
@@ -99,8 +102,16 @@ export class Gateway {
         { path: 'listeners.admin.token', message: `the admin listener binds ${adminHost}, which is not loopback: set a token (or UNIGATE_ADMIN_TOKEN)` },
       ]);
     }
-    const gateway = new Gateway(options, compiled);
-    await gateway.listen();
+    const logger = options.logger ?? createLogger({ level: config.logging!.level });
+    const services = await openServices(config, logger, new Metrics(), { env: options.env ?? process.env });
+    let gateway: Gateway;
+    try {
+      gateway = new Gateway(options, compiled, services);
+      await gateway.listen();
+    } catch (err) {
+      await services.close();
+      throw err;
+    }
     gateway.current.startHealthChecks();
     return gateway;
   }
@@ -163,7 +174,18 @@ export class Gateway {
       }
       const previous = this.current;
       warnListenerChanges(previous.config, compiled.config, this.logger);
-      const runtime = new Runtime(compiled, this.targetEvents, previous);
+      if (JSON.stringify(compiled.config.stores) !== JSON.stringify(previous.config.stores)) {
+        this.logger.warn('stores changed: they take effect on restart');
+      }
+      let runtime: Runtime;
+      try {
+        runtime = new Runtime(compiled, this.targetEvents, this.services, previous);
+      } catch (err) {
+        this.metrics.configReloads.inc({ result: 'refused' });
+        const problems = [{ path: '', message: (err as Error).message }];
+        this.logger.error({ problems }, 'config reload refused; the previous config keeps serving');
+        return problems;
+      }
       this.reloadTls(compiled.config);
       this.current = runtime;
       runtime.startHealthChecks();
@@ -216,6 +238,7 @@ export class Gateway {
     await closed;
     await this.admin.close();
     await this.current.retire(undefined);
+    await this.services.close();
     this.logger.info('shut down');
     this.logger.flush();
   }

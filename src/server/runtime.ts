@@ -8,6 +8,8 @@ import { buildRouter, type BuiltRoute, type CompiledConfig, type RouteSpec } fro
 import type { Router } from '../routing/router.js';
 import type { Target, TargetEvents } from '../pipeline/upstream/target.js';
 import { Upstream } from '../pipeline/upstream/upstream.js';
+import { buildPolicies, createJwtVerifier } from '../pipeline/build-policies.js';
+import type { Services } from './services.js';
 
 export class Runtime {
   readonly routes: readonly BuiltRoute[];
@@ -21,6 +23,7 @@ export class Runtime {
   constructor(
     readonly compiled: CompiledConfig,
     events: TargetEvents,
+    services: Services,
     previous?: Runtime,
   ) {
     const upstreams = new Map<string, Upstream>();
@@ -28,7 +31,12 @@ export class Runtime {
       upstreams.set(name, new Upstream(options, events, previous?.upstreams.get(name)?.targets));
     }
     this.upstreams = upstreams;
-    this.routes = compiled.routes.map((spec) => ({ ...spec, upstream: upstreams.get(spec.upstreamName)! }));
+    const jwt = createJwtVerifier(compiled.config);
+    this.routes = compiled.routes.map((spec) => ({
+      ...spec,
+      upstream: upstreams.get(spec.upstreamName)!,
+      policies: buildPolicies({ route: spec, config: compiled.config, services, jwt }),
+    }));
     this.router = buildRouter(this.routes as (BuiltRoute & { match: RouteSpec['match'] })[]);
   }
 

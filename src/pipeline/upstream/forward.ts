@@ -204,7 +204,7 @@ class Exchange {
       if (policy.onAttemptResponse === undefined) continue;
       parsed ??= parseRawHeaders(rawHeaders);
       const verdict = policy.onAttemptResponse(ctx, attempt, status, parsed);
-      if (verdict !== undefined && this.tryRetry(attempt, verdict.reason, verdict.delayMs)) return true;
+      if (verdict !== undefined && this.tryRetry(attempt, verdict.reason, verdict.delayMs ?? 0, true)) return true;
     }
     if (ctx.route.retries.onStatuses.has(status) && this.tryRetry(attempt, `status ${status}`, retryAfterMs(rawHeaders))) return true;
 
@@ -335,8 +335,8 @@ class Exchange {
   }
 
   /** Schedules a retry if one may happen now; the current attempt's body is then discarded. */
-  private tryRetry(attempt: Attempt, reason: string, retryAfter: number | undefined): boolean {
-    const delay = this.retryDelay(retryAfter);
+  private tryRetry(attempt: Attempt, reason: string, retryAfter: number | undefined, asked = false): boolean {
+    const delay = asked ? this.askedRetryDelay(retryAfter ?? 0) : this.retryDelay(retryAfter);
     if (delay === undefined) return false;
     attempt.discard = true;
     this.retries++;
@@ -361,6 +361,14 @@ class Exchange {
     }
     if (this.deadline !== 0 && performance.now() + delay >= this.deadline) return undefined;
     if (!route.upstream.retryBudget.tryAcquire(Date.now())) return undefined;
+    return delay;
+  }
+
+  /** A retry an attempt hook asked for: only the body and the deadline can rule it out. */
+  private askedRetryDelay(delay: number): number | undefined {
+    if (this.ctx.clientAborted) return undefined;
+    if (this.body !== undefined && this.body.started) return undefined;
+    if (this.deadline !== 0 && performance.now() + delay >= this.deadline) return undefined;
     return delay;
   }
 

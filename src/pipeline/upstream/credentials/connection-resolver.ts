@@ -1,0 +1,132 @@
+/**
+ * Which connection supplies a request's backend credentials, and its secrets: connection
+ * records and sealed secrets are cached in memory (dropped by the store's change feed,
+ * re-read at most every `ttlMs`); secrets are decrypted on each use and never cached in clear.
+ */
+import { UnigateError } from '../../../errors/unigate-error.js';
+import { openCredentials, openTokenSet, type CredentialSet } from '../../../secrets/connection-secrets.js';
+import type { Keyring } from '../../../secrets/keyring.js';
+import type { Change, Connection, OAuthTokenSet, SecretPurpose, StateStore, StoredSecret } from '../../../store/state/types.js';
+
+/** What the resolver needs to know about the caller. */
+export interface ConnectionRequest {
+  readonly consumerId: string | undefined;
+  /** Connection ids the caller's API key is limited to (empty or absent: any). */
+  readonly allowedConnections: readonly string[] | undefined;
+  /** `X-Unigate-Connection` sent by the caller, if any. */
+  readonly requested: string | undefined;
+}
+
+interface Cached<T> {
+  value: T;
+  loadedAt: number;
+}
+
+export const CONNECTION_HEADER = 'x-unigate-connection';
+
+export class ConnectionResolver {
+  private readonly byId = new Map<string, Cached<Connection | undefined>>();
+  private readonly byConsumer = new Map<string, Cached<Connection[]>>();
+  private readonly secrets = new Map<string, Cached<StoredSecret | undefined>>();
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly keyring: Keyring,
+    private readonly ttlMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * The connection for an upstream: a fixed id, or (`per-consumer`) the caller's own, picked
+   * by `X-Unigate-Connection` when it has several. Throws the errors callers see.
+   */
+  async resolve(upstream: string, mode: string, request: ConnectionRequest): Promise<Connection> {
+    let connection: Connection | undefined;
+    if (mode !== 'per-consumer') {
+      connection = await this.get(mode);
+      if (connection === undefined || connection.target !== upstream) {
+        throw new UnigateError('CONNECTION_NOT_FOUND', { details: { upstream } });
+      }
+    } else {
+      if (request.consumerId === undefined) throw new UnigateError('UNAUTHENTICATED', { message: 'This route needs an authenticated consumer' });
+      const own = (await this.ofConsumer(request.consumerId)).filter((c) => c.kind === 'upstream' && c.target === upstream);
+      if (request.requested !== undefined) {
+        connection = own.find((c) => c.id === request.requested);
+        if (connection === undefined) throw new UnigateError('CONNECTION_NOT_FOUND', { details: { upstream, connection: request.requested } });
+      } else if (own.length === 1) {
+        connection = own[0];
+      } else if (own.length === 0) {
+        throw new UnigateError('CONNECTION_NOT_FOUND', { details: { upstream } });
+      } else {
+        throw new UnigateError('CONNECTION_AMBIGUOUS', { details: { upstream, connections: own.map((c) => c.id) } });
+      }
+    }
+    const allowed = request.allowedConnections;
+    if (allowed !== undefined && allowed.length > 0 && !allowed.includes(connection!.id)) {
+      throw new UnigateError('FORBIDDEN', { message: 'The API key may not use this connection', details: { connection: connection!.id } });
+    }
+    return usable(connection!);
+  }
+
+  async get(id: string): Promise<Connection | undefined> {
+    return this.cached(this.byId, id, () => this.store.getConnection(id));
+  }
+
+  async credentials(connection: Connection): Promise<CredentialSet> {
+    const stored = await this.secret(connection.id, 'credentials');
+    return stored === undefined ? {} : openCredentials(this.keyring, stored);
+  }
+
+  async tokens(connection: Connection): Promise<OAuthTokenSet | undefined> {
+    const stored = await this.secret(connection.id, 'oauth_tokens');
+    return stored === undefined ? undefined : openTokenSet(this.keyring, stored);
+  }
+
+  /** Drops what a store change touched (here and, through the feed, on every instance). */
+  onChanges(changes: readonly Change[]): void {
+    for (const change of changes) {
+      if (change.entityType !== 'connection' && change.entityType !== 'consumer') continue;
+      this.byId.delete(change.entityId);
+      this.secrets.delete(`${change.entityId}|credentials`);
+      this.secrets.delete(`${change.entityId}|oauth_tokens`);
+      if (change.consumerId !== null) this.byConsumer.delete(change.consumerId);
+      if (change.entityType === 'consumer') this.byConsumer.delete(change.entityId);
+    }
+  }
+
+  /** Forget one connection now (after this instance wrote it). */
+  forget(connectionId: string): void {
+    this.onChanges([{ seq: 0, at: new Date(), action: 'local', entityType: 'connection', entityId: connectionId, consumerId: null }]);
+    this.byConsumer.clear();
+  }
+
+  private ofConsumer(consumerId: string): Promise<Connection[]> {
+    return this.cached(this.byConsumer, consumerId, () => this.store.listConnections({ consumerId, limit: 1000 }));
+  }
+
+  private secret(connectionId: string, purpose: SecretPurpose): Promise<StoredSecret | undefined> {
+    return this.cached(this.secrets, `${connectionId}|${purpose}`, () => this.store.getSecret(connectionId, purpose));
+  }
+
+  private async cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    const entry = map.get(key);
+    const now = this.now();
+    if (entry !== undefined && now - entry.loadedAt < this.ttlMs) return entry.value;
+    const value = await load();
+    map.set(key, { value, loadedAt: now });
+    return value;
+  }
+}
+
+function usable(connection: Connection): Connection {
+  if (connection.status === 'disabled') {
+    throw new UnigateError('FORBIDDEN', { message: 'The connection is disabled', details: { connection: connection.id } });
+  }
+  if (connection.status === 'needs_reauth') {
+    throw new UnigateError('CONNECTOR_AUTH_FAILED', {
+      message: 'The connection needs to be re-authorized by an administrator',
+      details: { connection: connection.id },
+    });
+  }
+  return connection;
+}

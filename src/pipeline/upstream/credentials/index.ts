@@ -1,0 +1,86 @@
+/**
+ * Credential injection, part of the upstream phase: once per attempt, the request's
+ * connection (resolved once per request) has its strategy put the backend credential into
+ * the attempt, so a retry carries a fresh token or signature. When the backend refuses the
+ * credential, the strategy may renew it and the attempt is sent again, once.
+ *
+ *   upstreams:
+ *     payments:
+ *       targets: [{ url: https://api.payments.example }]
+ *       credentials: { connection: per-consumer }
+ */
+import { UnigateError } from '../../../errors/unigate-error.js';
+import type { RequestContext } from '../../../server/context.js';
+import { requestTarget } from '../../../server/upstream-request.js';
+import type { Services } from '../../../server/services.js';
+import type { Connection } from '../../../store/state/types.js';
+import type { AttemptRequest, Policy } from '../../policy.js';
+import { CONNECTION_HEADER } from './connection-resolver.js';
+import { credentialStrategy } from './strategies.js';
+import { removeHeader, type CredentialStrategy, type StrategyEnv } from './strategy.js';
+
+export interface CredentialsConfig {
+  connection: string;
+}
+
+export function createCredentialInjection(upstream: string, config: CredentialsConfig, services: Services): Policy {
+  const { connections } = services;
+  const strategyServices = { state: services.state, keyring: services.keyring, logger: services.logger };
+
+  const envOf = (connection: Connection): StrategyEnv => ({
+    connection,
+    settings: connection.authSettings,
+    credentials: () => connections.credentials(connection),
+    tokens: () => connections.tokens(connection),
+    services: strategyServices,
+  });
+
+  const strategyOf = (connection: Connection): CredentialStrategy => {
+    const strategy = credentialStrategy(connection.authStrategy);
+    if (strategy === undefined) {
+      throw new UnigateError('CONNECTOR_AUTH_FAILED', {
+        message: 'The connection uses an unknown credential strategy',
+        details: { connection: connection.id },
+      });
+    }
+    return strategy;
+  };
+
+  async function connectionFor(ctx: RequestContext): Promise<Connection> {
+    if (ctx.connection !== undefined) return ctx.connection;
+    const requested = ctx.header(CONNECTION_HEADER);
+    ctx.connection = await connections.resolve(upstream, config.connection, {
+      consumerId: ctx.consumerId,
+      allowedConnections: ctx.identity?.apiKey?.scopes.connections,
+      requested,
+    });
+    return ctx.connection;
+  }
+
+  return {
+    name: 'inject-credentials',
+    phase: 'upstream',
+    async onAttempt(ctx, attempt) {
+      const connection = await connectionFor(ctx);
+      removeHeader(attempt.headers, CONNECTION_HEADER);
+      const request = {
+        method: ctx.method,
+        origin: attempt.target.origin,
+        path: requestTarget(attempt.target.basePath, ctx.upstreamPath, ''),
+        headers: attempt.headers,
+        query: attempt.query,
+        body: ctx.requestBody,
+      };
+      await strategyOf(connection).inject(request, envOf(connection));
+      attempt.query = request.query;
+    },
+    onAttemptResponse(ctx, _attempt: AttemptRequest, status) {
+      const connection = ctx.connection;
+      if (connection === undefined || ctx.credentialRetried || (status !== 401 && status !== 403)) return undefined;
+      const strategy = strategyOf(connection);
+      if (strategy.refused === undefined || !strategy.refused(status, envOf(connection))) return undefined;
+      ctx.credentialRetried = true;
+      return { retry: true, reason: 'credential refused' };
+    },
+  };
+}

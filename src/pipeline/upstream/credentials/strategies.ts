@@ -1,0 +1,15 @@
+/** Every credential strategy by the name a connection's `auth_strategy` uses. */
+import { basicStrategy, bearerStrategy, headerStrategy, queryStrategy } from './static-strategies.js';
+import type { CredentialStrategy } from './strategy.js';
+
+const STRATEGIES: ReadonlyMap<string, CredentialStrategy> = new Map(
+  [headerStrategy, queryStrategy, basicStrategy, bearerStrategy].map((s) => [s.name, s]),
+);
+
+export function credentialStrategy(name: string): CredentialStrategy | undefined {
+  return STRATEGIES.get(name);
+}
+
+export function strategyNames(): string[] {
+  return [...STRATEGIES.keys()];
+}

@@ -1,0 +1,96 @@
+/**
+ * A credential strategy puts one connection's secret into an outgoing attempt: a header, a
+ * query parameter, Basic, a bearer token, an OAuth2 access token, or a request signature.
+ * Strategies are chosen per connection (`auth_strategy`), configured by its `auth_settings`
+ * (checked against `settingsSchema` when the connection is saved) and fed from its
+ * credential set, decrypted only for the moment of injection.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import type { CredentialSet } from '../../../secrets/connection-secrets.js';
+import type { Keyring } from '../../../secrets/keyring.js';
+import type { Connection, JsonObject, OAuthTokenSet, StateStore } from '../../../store/state/types.js';
+import type { Logger } from '../../../observability/logger.js';
+import type { OutgoingHeaders } from '../../../server/context.js';
+
+/** The attempt as a strategy may change it. */
+export interface InjectionRequest {
+  readonly method: string;
+  /** `https://host:port` of the target. */
+  readonly origin: string;
+  /** Path as sent to the target (base path included), without query. */
+  readonly path: string;
+  headers: OutgoingHeaders;
+  /** Raw query without '?'. */
+  query: string;
+  /** The request body when it was read whole (signing); undefined when streamed. */
+  readonly body: Buffer | undefined;
+}
+
+export interface StrategyServices {
+  readonly state: StateStore;
+  readonly keyring: Keyring;
+  readonly logger: Logger;
+}
+
+export interface StrategyEnv {
+  readonly connection: Connection;
+  readonly settings: JsonObject;
+  /** The connection's credential set, decrypted now; do not keep it. */
+  credentials(): Promise<CredentialSet>;
+  /** The connection's stored OAuth token set, decrypted now, if any. */
+  tokens(): Promise<OAuthTokenSet | undefined>;
+  readonly services: StrategyServices;
+}
+
+export interface CredentialStrategy {
+  readonly name: string;
+  /** JSON Schema of `auth_settings` (snake_case keys). */
+  readonly settingsSchema: TSchema;
+  /** Credential fields the connection must carry, given its settings. */
+  credentialFields(settings: JsonObject): readonly string[];
+  inject(request: InjectionRequest, env: StrategyEnv): Promise<void> | void;
+  /**
+   * The upstream answered the attempt with `status`. True means the credential was refused
+   * and a fresh one may help: the attempt is sent again once, after the strategy marked what
+   * it must renew.
+   */
+  refused?(status: number, env: StrategyEnv): boolean;
+}
+
+/** Fills `{field}` placeholders from a credential set. */
+export function fillTemplate(template: string, values: CredentialSet): string {
+  return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => values[name] ?? '');
+}
+
+export function templateFields(template: string): string[] {
+  return [...template.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!);
+}
+
+/** Removes every occurrence of a header, whatever case the client used. */
+export function removeHeader(headers: OutgoingHeaders, name: string): void {
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) delete headers[key];
+}
+
+/** Removes every occurrence of a query parameter (by decoded name), keeping the rest verbatim. */
+export function removeQueryParam(query: string, name: string): string {
+  if (query === '') return query;
+  return query
+    .split('&')
+    .filter((pair) => {
+      const raw = pair.split('=', 1)[0]!;
+      let decoded = raw;
+      try {
+        decoded = decodeURIComponent(raw.replace(/\+/g, ' '));
+      } catch {
+        // keep undecodable names as they are
+      }
+      return decoded !== name;
+    })
+    .join('&');
+}
+
+export function appendQueryParam(query: string, name: string, value: string): string {
+  const pair = `${encodeURIComponent(name)}=${encodeURIComponent(value)}`;
+  return query === '' ? pair : `${query}&${pair}`;
+}
