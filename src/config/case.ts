@@ -28,6 +28,8 @@ export function camelizeBySchema(value: unknown, schema: TSchema | undefined): u
     return value.map((item) => camelizeBySchema(item, items));
   }
   const source = value as Record<string, unknown>;
+  const branches = schema.anyOf as TSchema[] | undefined;
+  if (branches !== undefined) return camelizeBySchema(value, unionBranch(branches, source));
   const properties = schema.properties as Record<string, TSchema> | undefined;
   const patternProperties = schema.patternProperties as Record<string, TSchema> | undefined;
   const out: Record<string, unknown> = {};
@@ -44,4 +46,13 @@ export function camelizeBySchema(value: unknown, schema: TSchema | undefined): u
     }
   }
   return out;
+}
+
+/** The object branch of a union that holds every key of the value (and whose `const` keys match, e.g. `op`). */
+function unionBranch(branches: TSchema[], source: Record<string, unknown>): TSchema | undefined {
+  return branches.find((branch) => {
+    const properties = branch.properties as Record<string, TSchema> | undefined;
+    if (properties === undefined) return false;
+    return Object.entries(source).every(([key, child]) => key in properties && (properties[key]!.const === undefined || properties[key]!.const === child));
+  });
 }
