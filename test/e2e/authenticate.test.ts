@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
@@ -86,7 +86,8 @@ describe('API keys', () => {
       settings: { name: 'X-Backend-Key', template: 'Token {api_key}' },
       credentials: { api_key: 'backend-secret-acme' },
     });
-    for (const headers of [{ authorization: `Bearer ${key}` }, { 'x-api-key': key }]) {
+    const variants: Record<string, string>[] = [{ authorization: `Bearer ${key}` }, { 'x-api-key': key }];
+    for (const headers of variants) {
       const res = await call('/keyed/orders', { ...headers, 'x-backend-key': 'client-forged-value' });
       expect(res.status).toBe(200);
       expect(res.body.headers['x-backend-key']).toBe('Token backend-secret-acme');
@@ -111,7 +112,8 @@ describe('API keys', () => {
     const consumer = await createConsumer(gw.gateway);
     const { key, id } = await createKey(gw.gateway, consumer.id);
     const forged = key.slice(0, -4) + 'AAAA';
-    for (const headers of [{}, { 'x-api-key': 'nonsense' }, { 'x-api-key': forged }, { authorization: 'Basic abc' }]) {
+    const attempts: Record<string, string>[] = [{}, { 'x-api-key': 'nonsense' }, { 'x-api-key': forged }, { authorization: 'Basic abc' }];
+    for (const headers of attempts) {
       const res = await call('/keyed/x', headers);
       expect(res.status, JSON.stringify(headers)).toBe(401);
       expect(res.body.error.code).toBe('UNAUTHENTICATED');

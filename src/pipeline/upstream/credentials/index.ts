@@ -21,11 +21,17 @@ import { removeHeader, type CredentialStrategy, type StrategyEnv } from './strat
 
 export interface CredentialsConfig {
   connection: string;
+  readBody?: boolean;
 }
 
 export function createCredentialInjection(upstream: string, config: CredentialsConfig, services: Services): Policy {
   const { connections } = services;
-  const strategyServices = { state: services.state, keyring: services.keyring, logger: services.logger };
+  const strategyServices = {
+    state: services.state,
+    keyring: services.keyring,
+    logger: services.logger,
+    forget: (connectionId: string) => connections.forget(connectionId),
+  };
 
   const envOf = (connection: Connection): StrategyEnv => ({
     connection,
@@ -60,6 +66,7 @@ export function createCredentialInjection(upstream: string, config: CredentialsC
   return {
     name: 'inject-credentials',
     phase: 'upstream',
+    needsRequestBody: config.readBody === true,
     async onAttempt(ctx, attempt) {
       const connection = await connectionFor(ctx);
       removeHeader(attempt.headers, CONNECTION_HEADER);
@@ -70,15 +77,16 @@ export function createCredentialInjection(upstream: string, config: CredentialsC
         headers: attempt.headers,
         query: attempt.query,
         body: ctx.requestBody,
+        bodyRead: ctx.route.policies.needsRequestBody,
       };
       await strategyOf(connection).inject(request, envOf(connection));
       attempt.query = request.query;
     },
-    onAttemptResponse(ctx, _attempt: AttemptRequest, status) {
+    onAttemptResponse(ctx, attempt: AttemptRequest, status) {
       const connection = ctx.connection;
       if (connection === undefined || ctx.credentialRetried || (status !== 401 && status !== 403)) return undefined;
       const strategy = strategyOf(connection);
-      if (strategy.refused === undefined || !strategy.refused(status, envOf(connection))) return undefined;
+      if (strategy.refused === undefined || !strategy.refused(status, envOf(connection), attempt)) return undefined;
       ctx.credentialRetried = true;
       return { retry: true, reason: 'credential refused' };
     },

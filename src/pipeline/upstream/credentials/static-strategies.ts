@@ -14,7 +14,7 @@ import {
   type CredentialStrategy,
 } from './strategy.js';
 
-const HEADER_NAME = '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$';
+export const HEADER_NAME = '^[!#$%&\'*+.^_`|~0-9A-Za-z-]+$';
 
 export const headerStrategy: CredentialStrategy = {
   name: 'header',

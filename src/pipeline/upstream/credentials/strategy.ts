@@ -22,14 +22,24 @@ export interface InjectionRequest {
   headers: OutgoingHeaders;
   /** Raw query without '?'. */
   query: string;
-  /** The request body when it was read whole (signing); undefined when streamed. */
+  /** The request body when it was read whole (signing); undefined when streamed or absent. */
   readonly body: Buffer | undefined;
+  /** The route reads request bodies whole, so an undefined `body` means there is none. */
+  readonly bodyRead: boolean;
+}
+
+/** What an attempt carried when the upstream answered it. */
+export interface SentAttempt {
+  readonly headers: OutgoingHeaders;
+  readonly query: string;
 }
 
 export interface StrategyServices {
   readonly state: StateStore;
   readonly keyring: Keyring;
   readonly logger: Logger;
+  /** Drops this instance's cached copy of a connection after the strategy changed it. */
+  forget(connectionId: string): void;
 }
 
 export interface StrategyEnv {
@@ -48,13 +58,15 @@ export interface CredentialStrategy {
   readonly settingsSchema: TSchema;
   /** Credential fields the connection must carry, given its settings. */
   credentialFields(settings: JsonObject): readonly string[];
+  /** Problems the schema cannot express (template placeholders…), for the admin API to refuse. */
+  checkSettings?(settings: JsonObject): string | undefined;
   inject(request: InjectionRequest, env: StrategyEnv): Promise<void> | void;
   /**
-   * The upstream answered the attempt with `status`. True means the credential was refused
-   * and a fresh one may help: the attempt is sent again once, after the strategy marked what
-   * it must renew.
+   * The upstream answered the attempt (`sent`, as injected) with `status`. True means the
+   * credential was refused and a fresh one may help: the attempt is sent again once, after
+   * the strategy marked what it must renew.
    */
-  refused?(status: number, env: StrategyEnv): boolean;
+  refused?(status: number, env: StrategyEnv, sent: SentAttempt): boolean;
 }
 
 /** Fills `{field}` placeholders from a credential set. */
