@@ -21,6 +21,7 @@ export const SIMULATOR_FLAGS: ReadonlyArray<{ flags: string; description: string
   { flags: '--period-days <n>', description: 'length of that period in days (default 365)' },
   { flags: '--token <token...>', description: 'access token(s) the simulator accepts, all with every scope (default: the platform demo token)' },
   { flags: '--no-rate-limit', description: 'turn the platform rate limit off' },
+  { flags: '--assume-https', description: 'treat plain-HTTP requests as HTTPS where auth depends on it (WooCommerce: Basic and query-string keys)' },
   { flags: '--latency <ms|min-max>', description: 'added latency per request' },
   { flags: '--error-rate <0..1>', description: 'share of requests answered with a 5xx' },
   { flags: '--reset-rate <0..1>', description: 'share of connections reset without an answer' },
@@ -38,6 +39,7 @@ export interface SimulatorFlagValues {
   token?: string | string[];
   /** commander sets `rateLimit: false` for `--no-rate-limit`. */
   rateLimit?: boolean;
+  assumeHttps?: boolean;
   latency?: string;
   errorRate?: string;
   resetRate?: string;
@@ -51,6 +53,8 @@ export interface CommonSimulatorOptions {
   periodDays?: number;
   tokens?: string[];
   rateLimit?: false;
+  /** Platforms whose auth depends on TLS act as if the request came over HTTPS. */
+  assumeHttps?: boolean;
   faults?: FaultConfig;
 }
 
@@ -110,5 +114,6 @@ export function parseSimulatorFlags(flags: SimulatorFlagValues): CommonSimulator
   if (periodDays !== undefined) out.periodDays = periodDays;
   if (tokens !== undefined) out.tokens = tokens;
   if (flags.rateLimit === false) out.rateLimit = false;
+  if (flags.assumeHttps === true) out.assumeHttps = true;
   return out;
 }

@@ -6,6 +6,7 @@ export * from './clock.js';
 export * from './cli.js';
 export * from './dataset.js';
 export * from './faults.js';
+export * from './oauth1.js';
 export * from './prng.js';
 export * from './rate-limit.js';
 export * from './server.js';

@@ -1,6 +1,6 @@
 /**
- * Checks simulator responses against a vendor's OpenAPI 3 document (used by the
- * conformance tests). It picks an operation's response schema, inlines local `$ref`s,
+ * Checks simulator responses against a vendor's OpenAPI 3 or Swagger 2.0 document (used
+ * by the conformance tests). It picks an operation's response schema, inlines local `$ref`s,
  * turns OpenAPI's `nullable` into JSON Schema, and validates with ajv. Known mistakes in a
  * vendor document are patched by the caller, one JSON pointer at a time, with a reason.
  *
@@ -126,11 +126,13 @@ export function responseSchema(doc: OpenApiDocument, path: string, method: strin
   let response = (operation.responses as JsonObject | undefined)?.[String(status)] as JsonObject | undefined;
   if (response && typeof response.$ref === 'string') response = resolvePointer(doc.root, response.$ref) as JsonObject;
   const media = (response?.content as JsonObject | undefined)?.['application/json'] as JsonObject | undefined;
-  if (!media || media.schema === undefined) throw new Error(`${doc.source}: ${method.toUpperCase()} ${path} ${status} has no JSON schema`);
-  return convert(media.schema, doc.root, []) as JsonObject;
+  // OpenAPI 3 nests the schema under a media type; Swagger 2.0 puts it on the response itself.
+  const schema = media?.schema ?? response?.schema;
+  if (schema === undefined) throw new Error(`${doc.source}: ${method.toUpperCase()} ${path} ${status} has no JSON schema`);
+  return convert(schema, doc.root, []) as JsonObject;
 }
 
-/** The JSON schema of one component, e.g. `#/components/schemas/Product`. */
+/** The JSON schema of one component, e.g. `#/components/schemas/Product` (Swagger 2.0: `#/definitions/…`). */
 export function componentSchema(doc: OpenApiDocument, pointer: string): JsonObject {
   return convert({ $ref: pointer }, doc.root, []) as JsonObject;
 }
