@@ -29,7 +29,7 @@ export interface OpenApiDocument {
 export function loadOpenApiDocument(file: URL | string): OpenApiDocument {
   const path = file instanceof URL ? fileURLToPath(file) : file;
   if (!existsSync(path)) {
-    throw new Error(`vendor OpenAPI document not found: ${path} (expected ../shared/vendor-specs next to the repository)`);
+    throw new Error(`vendor OpenAPI document not found: ${path} (the vendor documents live in test/fixtures/vendor-specs)`);
   }
   const root = parseYaml(readFileSync(path, 'utf8'), { maxAliasCount: -1 }) as JsonObject;
   if (typeof root !== 'object' || root === null || !('paths' in root)) throw new Error(`${path} is not an OpenAPI document`);

@@ -81,7 +81,7 @@ describe('CLI flags', () => {
 });
 
 describe('OpenAPI conformance helper', () => {
-  const doc = loadOpenApiDocument(new URL('../../../../shared/vendor-specs/shopify-admin-2021-10.yml', import.meta.url));
+  const doc = loadOpenApiDocument(new URL('../../../test/fixtures/vendor-specs/shopify-admin-2021-10.yml', import.meta.url));
 
   it('inlines $refs and turns nullable into JSON Schema', () => {
     const price = componentSchema(doc, '#/components/schemas/Presentment_price');

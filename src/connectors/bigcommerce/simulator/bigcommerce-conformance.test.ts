@@ -1,6 +1,6 @@
 /**
  * The simulator's responses checked against BigCommerce's own OpenAPI documents
- * (../shared/vendor-specs/bigcommerce/*.yml, from bigcommerce/docs; see SOURCES.md). One
+ * (test/fixtures/vendor-specs/bigcommerce/*.yml, from bigcommerce/docs; see SOURCES.md). One
  * correction is applied, narrowly, where the document disagrees with what bigcommerce.md
  * verified. The store information and category-tree documents are not in the folder, so
  * those two shapes are checked against the bigcommerce.md §7 field lists and say so.
@@ -15,7 +15,7 @@ import {
 } from '../../simulator-kit/openapi-conformance.js';
 import { startBigCommerceSimulator, type BigCommerceSimulator } from './index.js';
 
-const SPECS = new URL('../../../../../shared/vendor-specs/bigcommerce/', import.meta.url);
+const SPECS = new URL('../../../../test/fixtures/vendor-specs/bigcommerce/', import.meta.url);
 const S = '#/components/schemas';
 
 function load(file: string): OpenApiDocument {

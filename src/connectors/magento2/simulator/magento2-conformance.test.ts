@@ -1,6 +1,6 @@
 /**
  * The simulator's responses checked against the schema Magento 2.4.9 itself emits at
- * /rest/all/schema (../shared/vendor-specs/magento-admin-schema-2.4.9.yaml, Swagger 2.0,
+ * /rest/all/schema (test/fixtures/vendor-specs/magento-admin-schema-2.4.9.yaml, Swagger 2.0,
  * see SOURCES.md). The schema is generated from PHP interfaces and says nothing about
  * nulls or mixed types; each correction below is narrow and cites magento2.md.
  */
@@ -16,7 +16,7 @@ import {
 } from '../../simulator-kit/openapi-conformance.js';
 import { startMagento2Simulator, type Magento2Simulator } from './index.js';
 
-const SPEC = new URL('../../../../../shared/vendor-specs/magento-admin-schema-2.4.9.yaml', import.meta.url);
+const SPEC = new URL('../../../../test/fixtures/vendor-specs/magento-admin-schema-2.4.9.yaml', import.meta.url);
 const D = '#/definitions';
 
 const NAMED = { type: 'object' };

@@ -1,6 +1,6 @@
 /**
  * The simulator's responses checked against a document we did not write: the community
- * OpenAPI of Shopify Admin REST 2021-10 (../shared/vendor-specs/shopify-admin-2021-10.yml,
+ * OpenAPI of Shopify Admin REST 2021-10 (test/fixtures/vendor-specs/shopify-admin-2021-10.yml,
  * see SOURCES.md). That document never marks a field nullable and has a few wrong types;
  * each correction below is narrow and cites what shopify.md (checked against Shopify's own
  * 2024-04 fixtures) says. Shapes the document lacks (shop, collections) are checked against
@@ -18,7 +18,7 @@ import {
 } from '../../simulator-kit/openapi-conformance.js';
 import { startShopifySimulator, type ShopifySimulator } from './index.js';
 
-const SPEC = new URL('../../../../../shared/vendor-specs/shopify-admin-2021-10.yml', import.meta.url);
+const SPEC = new URL('../../../../test/fixtures/vendor-specs/shopify-admin-2021-10.yml', import.meta.url);
 const S = '#/components/schemas';
 
 function vendorDocument(): OpenApiDocument {

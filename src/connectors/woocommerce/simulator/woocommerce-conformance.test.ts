@@ -1,6 +1,6 @@
 /**
  * The simulator's responses checked against a wc/v3 OpenAPI document generated from a live
- * WooCommerce's route schemas (../shared/vendor-specs/woocommerce-wc-v3.yml, see SOURCES.md).
+ * WooCommerce's route schemas (test/fixtures/vendor-specs/woocommerce-wc-v3.yml, see SOURCES.md).
  * The generator drops `null` from types and guessed some formats; each correction below is
  * narrow and cites woocommerce.md. `GET /settings/general` has no path in the document, so
  * its items are checked against the `setting` component.
@@ -17,7 +17,7 @@ import {
 } from '../../simulator-kit/openapi-conformance.js';
 import { startWooCommerceSimulator, type WooCommerceSimulator } from './index.js';
 
-const SPEC = new URL('../../../../../shared/vendor-specs/woocommerce-wc-v3.yml', import.meta.url);
+const SPEC = new URL('../../../../test/fixtures/vendor-specs/woocommerce-wc-v3.yml', import.meta.url);
 const S = '#/components/schemas';
 
 function vendorDocument(): OpenApiDocument {
