@@ -2,6 +2,10 @@
 /** CLI entry: parse the command line and hand over to a command; nothing else. */
 import { Command } from 'commander';
 import { configJsonSchema } from './config/load.js';
+import { registerConnectionCommands } from './cli/connections.js';
+import { registerConsumerCommands } from './cli/consumers.js';
+import { registerKeyCommands } from './cli/keys.js';
+import { registerSecretCommands } from './cli/secrets.js';
 import { startCommand } from './cli/start.js';
 import { validateCommand } from './cli/validate.js';
 
@@ -29,5 +33,10 @@ config
   .action(() => {
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   });
+
+registerConsumerCommands(program);
+registerKeyCommands(program);
+registerConnectionCommands(program);
+registerSecretCommands(program);
 
 await program.parseAsync(process.argv);

@@ -42,6 +42,16 @@ export const ERROR_CODES = {
     message: 'The request headers are larger than allowed',
     meaning: 'Request header section over `limits.max_header_bytes` (or the listener maximum).',
   },
+  RATE_LIMITED: {
+    status: 429,
+    message: 'Too many requests: a rate limit of this route is exhausted',
+    meaning: 'An inbound `rate_limit` of the route has no room; retry after `Retry-After`, the `RateLimit-*` headers describe the limit.',
+  },
+  NOT_CACHED: {
+    status: 504,
+    message: 'No stored response can answer this request',
+    meaning: 'The request sent `Cache-Control: only-if-cached` and the route\'s cache holds no usable response (RFC 9111 §5.2.1.7).',
+  },
   // Identity and credentials
   UNAUTHENTICATED: {
     status: 401,
@@ -66,7 +76,17 @@ export const ERROR_CODES = {
   CONNECTOR_AUTH_FAILED: {
     status: 502,
     message: 'Unigate could not authenticate to the upstream',
-    meaning: 'The backend refused the stored credentials or a token refresh failed; the connection is marked `needs_reauth`.',
+    meaning: 'The backend refused the stored credentials or a token could not be obtained; a refused refresh also marks the connection `needs_reauth`.',
+  },
+  NOT_FOUND: {
+    status: 404,
+    message: 'No such record',
+    meaning: 'The admin API has no consumer, API key or connection with the id in the path.',
+  },
+  CONFLICT: {
+    status: 409,
+    message: 'The change conflicts with existing state',
+    meaning: 'An admin API write collides with what is stored, such as an id that is already taken.',
   },
   VALIDATION_FAILED: {
     status: 400,
@@ -89,6 +109,16 @@ export const ERROR_CODES = {
     message: 'The upstream response is larger than this route can transform',
     meaning: 'A response a policy must read whole exceeded the route\'s `limits.max_response_bytes`.',
   },
+  TRANSFORM_FAILED: {
+    status: 502,
+    message: 'The upstream response could not be transformed as this route asks',
+    meaning: 'A `transform_response` operation does not fit the upstream response (unexpected shape, a value that cannot be converted, or a transform limit); `details` names the operation path.',
+  },
+  UPSTREAM_ERROR: {
+    status: 502,
+    message: 'The upstream answered with an error',
+    meaning: 'On routes with `normalize_errors`: the upstream answered 4xx or 5xx; the envelope keeps the upstream\'s status (not 502), with the vendor\'s status and message under `details.upstream`.',
+  },
   UPSTREAM_TIMEOUT: {
     status: 504,
     message: 'The upstream did not answer in time',
@@ -104,11 +134,21 @@ export const ERROR_CODES = {
     message: 'The upstream circuit breaker is open',
     meaning: 'Recent failures opened the breaker for every usable target; retry after `Retry-After`.',
   },
+  UPSTREAM_RATE_LIMITED: {
+    status: 429,
+    message: 'The upstream\'s rate budget cannot take this request in time',
+    meaning: 'The outbound shield\'s queue for the upstream is full, or its budget (or a pause the upstream asked for) outlasts the request\'s queue deadline; retry after `Retry-After`.',
+  },
   // Unigate itself
   INTERNAL_ERROR: {
     status: 500,
     message: 'Internal error',
     meaning: 'A bug or unexpected state in Unigate; the log line with the request id has the cause.',
+  },
+  SHARED_STORE_UNAVAILABLE: {
+    status: 503,
+    message: 'Shared state is unavailable',
+    meaning: 'The shared store (Redis) did not answer in time and a policy is set to fail closed (`on_store_error: closed`).',
   },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -87,6 +87,7 @@ export class Gateway {
       publicMetrics: adminListener.publicMetrics,
       logger: this.logger,
       metrics: this.metrics,
+      services,
       runtime: () => this.current,
       reload: () => this.reload(),
       readiness: () => this.readiness(),
@@ -218,7 +219,8 @@ export class Gateway {
       upstreams[name] = { healthy, targets: upstream.targets.length };
       if (upstream.required && healthy === 0) ready = false;
     }
-    return { ready, details: { draining: this.drainingFlag, upstreams } };
+    // Reported, not required: each policy decides how it runs without the shared store.
+    return { ready, details: { draining: this.drainingFlag, upstreams, shared_store: this.services.shared.health.snapshot() } };
   }
 
   /**
