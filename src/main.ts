@@ -6,6 +6,7 @@ import { registerConnectionCommands } from './cli/connections.js';
 import { registerConsumerCommands } from './cli/consumers.js';
 import { registerKeyCommands } from './cli/keys.js';
 import { registerSecretCommands } from './cli/secrets.js';
+import { registerSimulateCommand } from './cli/simulate.js';
 import { startCommand } from './cli/start.js';
 import { validateCommand } from './cli/validate.js';
 
@@ -38,5 +39,6 @@ registerConsumerCommands(program);
 registerKeyCommands(program);
 registerConnectionCommands(program);
 registerSecretCommands(program);
+registerSimulateCommand(program);
 
 await program.parseAsync(process.argv);

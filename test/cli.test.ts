@@ -117,3 +117,23 @@ routes: [{ name: r, match: { path: /* }, upstream: u }]
     expect(cli.output()).toContain('routes[0].match');
   });
 });
+
+describe('unigate simulate', () => {
+  it('runs a platform simulator on loopback that serves its seeded store', async () => {
+    const cli = startCli(['simulate', 'shopify', '--port', '0', '--products', '3']);
+    children.push(cli);
+    const [, url] = await cli.waitFor(/Shopify simulator on (http:\/\/127\.0\.0\.1:\d+)/);
+    const [, token] = await cli.waitFor(/X-Shopify-Access-Token: (\S+)/);
+    const res = await request(`${url}/admin/api/2024-04/products.json`, { headers: { 'x-shopify-access-token': token! } });
+    expect(res.statusCode).toBe(200);
+    expect(((await res.body.json()) as { products: unknown[] }).products).toHaveLength(3);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('names the platforms it knows when given another', async () => {
+    const run = await runCliAsync(['simulate', 'prestashop']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('shopify, bigcommerce, woocommerce, magento2');
+  });
+});
