@@ -13,6 +13,11 @@ import type { RetryPolicy, UpstreamOptions, UpstreamTimeouts } from '../pipeline
 import type { Upstream } from '../pipeline/upstream/upstream.js';
 import type { TargetOptions } from '../pipeline/upstream/target.js';
 import { NO_POLICIES, type BuiltPolicies } from '../pipeline/policy.js';
+import { limitProblem } from '../pipeline/rate-limit/schema.js';
+import { PolicyConfigError } from '../pipeline/message/config-error.js';
+import { compileTransformRequest } from '../pipeline/transform-request/index.js';
+import { compileTransformResponse } from '../pipeline/transform-response/index.js';
+import { compileValidate } from '../pipeline/validate/compile.js';
 
 type UpstreamConfig = Config['upstreams'][string];
 type RouteConfig = Config['routes'][number];
@@ -218,7 +223,8 @@ function compileRoute(route: RouteConfig, upstream: UpstreamOptions, config: Con
     timeouts: routeTimeouts,
     retries,
     limits: {
-      maxBodyBytes: limits.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes,
+      // validate.max_body_bytes tightens the route's limit, so it holds while streaming too.
+      maxBodyBytes: Math.min(limits.maxBodyBytes ?? DEFAULT_LIMITS.maxBodyBytes, route.policies?.validate?.maxBodyBytes ?? Infinity),
       maxResponseBytes: limits.maxResponseBytes ?? DEFAULT_LIMITS.maxResponseBytes,
       maxHeaderBytes: limits.maxHeaderBytes ?? DEFAULT_LIMITS.maxHeaderBytes,
       maxUrlBytes: limits.maxUrlBytes ?? DEFAULT_LIMITS.maxUrlBytes,
@@ -247,10 +253,69 @@ function checkPolicies(config: Config, problems: ConfigProblem[]): void {
       });
     }
   });
+  config.routes.forEach((route, index) => {
+    const keyParts = route.policies?.rateLimit?.key ?? [];
+    if ((keyParts.includes('consumer') || keyParts.includes('api_key')) && route.policies?.authenticate === undefined) {
+      problems.push({
+        path: formatPath(['routes', index, 'policies', 'rate_limit', 'key']),
+        message: 'a limit keyed by consumer or api_key needs the route to authenticate its callers (or key by client_ip)',
+      });
+    }
+    (route.policies?.rateLimit?.limits ?? []).forEach((limit, i) => {
+      const problem = limitProblem(limit);
+      if (problem !== undefined) problems.push({ path: formatPath(['routes', index, 'policies', 'rate_limit', 'limits', i]), message: problem });
+    });
+    if (route.policies?.cache?.key?.sharedAcrossConsumers && config.upstreams[route.upstream]?.credentials !== undefined) {
+      problems.push({
+        path: formatPath(['routes', index, 'policies', 'cache', 'key', 'shared_across_consumers']),
+        message: `upstream "${route.upstream}" injects credentials: its cache entries are per connection and cannot be shared`,
+      });
+    }
+  });
+  checkShields(config, problems);
+  checkTransforms(config, problems);
   (config.auth?.jwt?.issuers ?? []).forEach((issuer, index) => {
     if ((issuer.jwksUrl === undefined) === (issuer.keys === undefined)) {
       problems.push({ path: formatPath(['auth', 'jwt', 'issuers', index]), message: 'give exactly one of jwks_url and keys' });
     }
+  });
+}
+
+/** Shield budgets: well-formed limits, and per-connection budgets only where credentials name a connection. */
+function checkShields(config: Config, problems: ConfigProblem[]): void {
+  for (const [name, upstream] of Object.entries(config.upstreams)) {
+    const shield = upstream.shield;
+    if (shield === undefined) continue;
+    if (shield.perConnection !== undefined && upstream.credentials === undefined) {
+      problems.push({ path: formatPath(['upstreams', name, 'shield', 'per_connection']), message: 'a per-connection budget needs credentials on this upstream' });
+    }
+    for (const [key, budget] of [['per_connection', shield.perConnection], ['per_upstream', shield.perUpstream]] as const) {
+      (budget?.limits ?? []).forEach((limit, i) => {
+        const problem = limitProblem(limit);
+        if (problem !== undefined) problems.push({ path: formatPath(['upstreams', name, 'shield', key, 'limits', i]), message: problem });
+      });
+    }
+  }
+}
+
+/** Transform and validation configs the schema accepts but that cannot be built: bad regex, unknown template variable, invalid JSON Schema. */
+function checkTransforms(config: Config, problems: ConfigProblem[]): void {
+  config.routes.forEach((route, index) => {
+    const policies = route.policies;
+    if (policies === undefined) return;
+    const attempt = (key: string, build: () => unknown) => {
+      try {
+        build();
+      } catch (err) {
+        if (!(err instanceof PolicyConfigError)) throw err;
+        problems.push({ path: `${formatPath(['routes', index, 'policies', key])}.${err.path}`, message: err.message });
+      }
+    };
+    const { transformRequest, transformResponse, validate } = policies;
+    const maxResponseBytes = route.limits?.maxResponseBytes ?? config.defaults?.limits?.maxResponseBytes ?? DEFAULT_LIMITS.maxResponseBytes;
+    if (transformRequest !== undefined) attempt('transform_request', () => compileTransformRequest(transformRequest));
+    if (transformResponse !== undefined) attempt('transform_response', () => compileTransformResponse(transformResponse, maxResponseBytes));
+    if (validate !== undefined) attempt('validate', () => compileValidate(validate, { documents: false }));
   });
 }
 

@@ -11,6 +11,12 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { AuthSchema, AuthenticateSchema } from '../pipeline/authenticate/schema.js';
 import { CredentialsSchema } from '../pipeline/upstream/credentials/schema.js';
+import { ShieldSchema } from '../pipeline/upstream/shield/schema.js';
+import { RateLimitSchema } from '../pipeline/rate-limit/schema.js';
+import { CacheSchema } from '../pipeline/cache/schema.js';
+import { ValidateSchema } from '../pipeline/validate/schema.js';
+import { TransformRequestSchema } from '../pipeline/transform-request/schema.js';
+import { TransformResponseSchema } from '../pipeline/transform-response/schema.js';
 
 const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';
 
@@ -195,6 +201,7 @@ export const Upstream = Strict(
     pool: Type.Optional(Pool),
     tls: Type.Optional(UpstreamTls),
     credentials: Type.Optional(CredentialsSchema),
+    shield: Type.Optional(ShieldSchema),
     required: Type.Boolean({ default: true, description: '/readyz fails while this upstream has no healthy target.' }),
   },
   'A named backend API.',
@@ -243,6 +250,11 @@ export const Route = Strict(
       Strict(
         {
           authenticate: Type.Optional(AuthenticateSchema),
+          rate_limit: Type.Optional(RateLimitSchema),
+          cache: Type.Optional(CacheSchema),
+          validate: Type.Optional(ValidateSchema),
+          transform_request: Type.Optional(TransformRequestSchema),
+          transform_response: Type.Optional(TransformResponseSchema),
         },
         'Policies this route runs, each under its own key; the order they run in is fixed (see the README).',
       ),

@@ -70,6 +70,61 @@ export class Metrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly rateLimited = new Counter({
+    name: 'unigate_rate_limited_total',
+    help: 'Requests refused by an inbound rate limit (429 RATE_LIMITED), by route.',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+  readonly rateLimitStoreErrors = new Counter({
+    name: 'unigate_rate_limit_store_errors_total',
+    help: 'Rate-limit checks the shared store could not answer, by route and outcome (open: let through, closed: refused).',
+    labelNames: ['route', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly shieldQueueDepth = new Gauge({
+    name: 'unigate_shield_queue_depth',
+    help: 'Requests waiting in the outbound shield queue of this instance, by upstream.',
+    labelNames: ['upstream'] as const,
+    registers: [this.registry],
+  });
+  readonly shieldWait = new Histogram({
+    name: 'unigate_shield_wait_seconds',
+    help: 'Time an attempt waited for the upstream budget before it was sent, by upstream.',
+    labelNames: ['upstream'] as const,
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly shieldUpstream429 = new Counter({
+    name: 'unigate_shield_upstream_429_total',
+    help: '429 responses received from upstreams (zero in a well-paced steady state), by upstream.',
+    labelNames: ['upstream'] as const,
+    registers: [this.registry],
+  });
+  readonly shieldShed = new Counter({
+    name: 'unigate_shield_shed_total',
+    help: 'Requests the shield refused with 429 UPSTREAM_RATE_LIMITED, by upstream and reason (queue_full, deadline).',
+    labelNames: ['upstream', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly cacheRequests = new Counter({
+    name: 'unigate_cache_requests_total',
+    help: 'Cacheable requests by route and result (hit, stale, revalidated, miss, bypass); hit ratio = (hit + stale + revalidated) / all.',
+    labelNames: ['route', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly cacheBytes = new Counter({
+    name: 'unigate_cache_bytes_total',
+    help: 'Body bytes served from the cache (served) and written to it (stored), by route.',
+    labelNames: ['route', 'direction'] as const,
+    registers: [this.registry],
+  });
+  readonly responseValidationFailures = new Counter({
+    name: 'unigate_response_validation_failures_total',
+    help: 'Upstream responses that did not match the route\'s response schema (validate, report-only), by route.',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'unigate_process_' });

@@ -11,6 +11,12 @@ import { JwtVerifier } from './authenticate/jwt-verifier.js';
 import { phaseIndex } from './phases.js';
 import type { BuiltPolicies, Policy } from './policy.js';
 import { createCredentialInjection } from './upstream/credentials/index.js';
+import { createShield } from './upstream/shield/index.js';
+import { createRateLimit } from './rate-limit/index.js';
+import { createCache } from './cache/index.js';
+import { createValidate } from './validate/index.js';
+import { createTransformRequest } from './transform-request/index.js';
+import { createTransformResponse } from './transform-response/index.js';
 
 type RoutePolicies = NonNullable<Config['routes'][number]['policies']>;
 
@@ -23,9 +29,27 @@ export interface PolicyEnvironment {
   readonly jwt: JwtVerifier | undefined;
 }
 
-const FACTORIES: { [K in keyof RoutePolicies]-?: (config: NonNullable<RoutePolicies[K]>, env: PolicyEnvironment) => Policy } = {
+const FACTORIES: { [K in keyof RoutePolicies]-?: (config: NonNullable<RoutePolicies[K]>, env: PolicyEnvironment) => Policy | Policy[] } = {
   authenticate: (config, env) =>
     createAuthenticate(config, { routeName: env.route.name, identities: env.services.identities, jwt: env.jwt }),
+  rateLimit: (config, env) => createRateLimit(config, { routeName: env.route.name, rates: env.services.shared.rates, metrics: env.services.metrics }),
+  cache: (config, env) =>
+    createCache(config, {
+      routeName: env.route.name,
+      upstream: env.route.upstreamName,
+      credentials: env.config.upstreams[env.route.upstreamName]?.credentials,
+      services: env.services,
+    }),
+  validate: (config, env) =>
+    createValidate(config, { routeName: env.route.name, logger: env.services.logger, metrics: env.services.metrics, maxResponseBytes: env.route.limits.maxResponseBytes }),
+  transformRequest: (config, env) =>
+    createTransformRequest(config, {
+      routeName: env.route.name,
+      upstream: env.route.upstreamName,
+      credentials: env.config.upstreams[env.route.upstreamName]?.credentials,
+      connections: env.services.connections,
+    }),
+  transformResponse: (config, env) => createTransformResponse(config, { routeName: env.route.name, maxResponseBytes: env.route.limits.maxResponseBytes }),
 };
 
 export function createJwtVerifier(config: Config): JwtVerifier | undefined {
@@ -38,16 +62,20 @@ export function buildPolicies(env: PolicyEnvironment): BuiltPolicies {
   const configured = env.route.policyConfig ?? {};
   for (const key of Object.keys(FACTORIES) as (keyof RoutePolicies)[]) {
     const config = configured[key];
-    if (config !== undefined) policies.push((FACTORIES[key] as (c: unknown, e: PolicyEnvironment) => Policy)(config, env));
+    if (config !== undefined) policies.push(...[(FACTORIES[key] as (c: unknown, e: PolicyEnvironment) => Policy | Policy[])(config, env)].flat());
   }
   const credentials = env.config.upstreams[env.route.upstreamName]?.credentials;
+  // Same phase, in this order: the shield paces (and picks the connection) before credentials are injected.
+  const shield = env.config.upstreams[env.route.upstreamName]?.shield;
+  if (shield !== undefined) policies.push(createShield(env.route.upstreamName, shield, credentials, env.services));
   if (credentials !== undefined) policies.push(createCredentialInjection(env.route.upstreamName, credentials, env.services));
   policies.sort((a, b) => phaseIndex(a.phase) - phaseIndex(b.phase));
   return {
     request: policies.filter((p) => p.onRequest !== undefined),
-    attempt: policies.filter((p) => p.onAttempt !== undefined || p.onAttemptResponse !== undefined),
+    attempt: policies.filter((p) => p.onAttempt !== undefined || p.onAttemptResponse !== undefined || p.onAttemptEnd !== undefined),
     response: policies.filter((p) => p.onResponse !== undefined).reverse(),
     needsRequestBody: policies.some((p) => p.needsRequestBody === true),
     needsResponseBody: policies.some((p) => p.needsResponseBody === true),
+    responseBodyUpTo: Math.max(0, ...policies.map((p) => p.responseBodyUpTo ?? 0)),
   };
 }

@@ -14,6 +14,9 @@ export const PHASES = [
   'upstream',
   // On the way back.
   'transform-response',
+  // Response hooks only. Response hooks run in reverse phase order, so this one sees the
+  // upstream's answer first, before transform-response changes it (report-only validation).
+  'validate-response',
 ] as const;
 
 export type Phase = (typeof PHASES)[number];

@@ -55,12 +55,22 @@ export interface Policy {
   readonly needsRequestBody?: boolean;
   /** onResponse must see the whole response body (buffered up to the route's limit). */
   readonly needsResponseBody?: boolean;
+  /**
+   * onResponse would like the whole body when it is at most this many bytes (a cache
+   * storing it); a larger response streams and onResponse sees `body` undefined.
+   */
+  readonly responseBodyUpTo?: number;
   /** Returns a Reply to answer without the upstream, or throws a UnigateError. */
   onRequest?(ctx: RequestContext): Promise<Reply | undefined> | Reply | undefined;
   /** Before each attempt is sent; may wait (pacing) or throw. */
   onAttempt?(ctx: RequestContext, attempt: AttemptRequest): Promise<void> | void;
   /** On each attempt's response head; may ask for a retry. */
   onAttemptResponse?(ctx: RequestContext, attempt: AttemptRequest, status: number, headers: Record<string, string | string[]>): AttemptVerdict | undefined;
+  /**
+   * Once per attempt when it is over, however it ended (also when an onAttempt threw):
+   * frees what onAttempt took for this attempt, if anything.
+   */
+  onAttemptEnd?(ctx: RequestContext, attempt: AttemptRequest): void;
   /** On the response going to the client; may change status, headers and (if buffered) body. */
   onResponse?(ctx: RequestContext, response: UpstreamResponse): Promise<void> | void;
 }
@@ -74,6 +84,8 @@ export interface BuiltPolicies {
   readonly response: readonly Policy[];
   readonly needsRequestBody: boolean;
   readonly needsResponseBody: boolean;
+  /** Largest `responseBodyUpTo` of the response policies; 0 when none asked. */
+  readonly responseBodyUpTo: number;
 }
 
-export const NO_POLICIES: BuiltPolicies = { request: [], attempt: [], response: [], needsRequestBody: false, needsResponseBody: false };
+export const NO_POLICIES: BuiltPolicies = { request: [], attempt: [], response: [], needsRequestBody: false, needsResponseBody: false, responseBodyUpTo: 0 };

@@ -18,6 +18,8 @@ export class RequestContext implements HashSource {
   params: Record<string, string | undefined> = {};
   /** Path sent to the upstream (before the target's base path), without query. */
   upstreamPath = '';
+  /** Raw query sent to the upstream, without '?'; starts as the client's, transforms may change it. */
+  upstreamQuery: string;
   /** Headers sent to the upstream; policies may change them. */
   upstreamHeaders: OutgoingHeaders = {};
   /** The whole request body, read only when a policy needs it (then sent from here, replayable). */
@@ -44,6 +46,7 @@ export class RequestContext implements HashSource {
   errorCode: string | undefined = undefined;
   /** Set when the client went away before the response was complete. */
   clientAborted = false;
+  private finishers: (() => void)[] | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -60,6 +63,19 @@ export class RequestContext implements HashSource {
     readonly secure: boolean,
   ) {
     this.startedAt = performance.now();
+    this.upstreamQuery = query;
+  }
+
+  /** Runs `fn` once the request is over, however it ended (policies release what they hold). */
+  onFinish(fn: () => void): void {
+    (this.finishers ??= []).push(fn);
+  }
+
+  /** Called once by the server when the request is over. */
+  finish(): void {
+    const finishers = this.finishers;
+    this.finishers = undefined;
+    for (const fn of finishers ?? []) fn();
   }
 
   /** First value of a request header (name in lower case). */

@@ -89,7 +89,7 @@ async function handle(env: ProxyEnvironment, req: IncomingMessage, res: ServerRe
     if (route.policies.request.length > 0) {
       const reply = await runRequestPolicies(route.policies.request, ctx);
       if (reply !== undefined) {
-        sendReply(res, reply, requestId);
+        sendReply(res, reply, requestId, ctx.responseHeaders);
         ctx.status = reply.status;
         return;
       }
@@ -105,10 +105,11 @@ async function handle(env: ProxyEnvironment, req: IncomingMessage, res: ServerRe
       ctx.errorCode = errorCode;
     }
     // A body we never read, or one a client is waiting to send after 100-continue, rules out reuse.
-    sendError(res, err, requestId, expectContinue || !req.complete);
+    sendError(res, err, requestId, expectContinue || !req.complete, ctx?.responseHeaders);
   } finally {
     runtime.leave();
     env.metrics.inflight.dec();
+    ctx?.finish();
     finishRequest(env, req, requestId, path, startedAt, route, ctx, status, errorCode);
   }
 }

@@ -4,7 +4,8 @@ import { errorBody } from '../errors/envelope.js';
 import type { UnigateError } from '../errors/unigate-error.js';
 import type { Reply } from '../pipeline/policy.js';
 
-export function sendError(res: ServerResponse, err: UnigateError, requestId: string, closeConnection = false): void {
+/** `extra`: headers policies set for every response of the route (ctx.responseHeaders); the error's own win. */
+export function sendError(res: ServerResponse, err: UnigateError, requestId: string, closeConnection = false, extra?: Record<string, string>): void {
   if (res.headersSent) {
     res.destroy(err);
     return;
@@ -15,6 +16,7 @@ export function sendError(res: ServerResponse, err: UnigateError, requestId: str
     'content-length': String(Buffer.byteLength(body)),
     'cache-control': 'no-store',
     'x-request-id': requestId,
+    ...extra,
     ...err.headers,
   };
   if (closeConnection) headers.connection = 'close';
@@ -22,8 +24,8 @@ export function sendError(res: ServerResponse, err: UnigateError, requestId: str
   res.end(body);
 }
 
-export function sendReply(res: ServerResponse, reply: Reply, requestId: string): void {
+export function sendReply(res: ServerResponse, reply: Reply, requestId: string, extra?: Record<string, string>): void {
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
-  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length), 'x-request-id': requestId });
+  res.writeHead(reply.status, { ...reply.headers, ...extra, 'content-length': String(body.length), 'x-request-id': requestId });
   res.end(body);
 }

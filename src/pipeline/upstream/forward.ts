@@ -59,6 +59,8 @@ class Attempt implements Dispatcher.DispatchHandler, AttemptRequest {
   /** Body chunks kept for response policies that read the whole body. */
   chunks: Buffer[] | undefined = undefined;
   collected = 0;
+  /** When > 0, buffering is optional: past this many bytes the response streams instead. */
+  upTo = 0;
   response: UpstreamResponse | undefined = undefined;
   readonly sentAt = performance.now();
 
@@ -143,7 +145,7 @@ class Exchange {
     ctx.attempts++;
     const hooks = ctx.route.policies.attempt;
     // Attempt hooks change their own copy, so every attempt starts from the request as built.
-    const attempt = new Attempt(this, target, ctx.attempts, hooks.length === 0 ? ctx.upstreamHeaders : { ...ctx.upstreamHeaders }, ctx.query);
+    const attempt = new Attempt(this, target, ctx.attempts, hooks.length === 0 ? ctx.upstreamHeaders : { ...ctx.upstreamHeaders }, ctx.upstreamQuery);
     this.attempt = attempt;
     if (hooks.length === 0) {
       this.send(attempt);
@@ -214,6 +216,11 @@ class Exchange {
         attempt.chunks = [];
         return true;
       }
+      if (policies.responseBodyUpTo > 0 && declaredLength(attempt.response.headers) <= policies.responseBodyUpTo) {
+        attempt.chunks = [];
+        attempt.upTo = policies.responseBodyUpTo;
+        return true;
+      }
       void this.respondThroughPolicies(attempt, true);
       return false; // resumed once the head is written
     }
@@ -234,6 +241,12 @@ class Exchange {
     if (attempt !== this.attempt || this.finished) return true;
     if (attempt.chunks !== undefined) {
       attempt.collected += chunk.length;
+      if (attempt.upTo > 0 && attempt.collected > attempt.upTo) {
+        // Larger than the policies wanted to read: stream it after all, what was read first.
+        attempt.chunks.push(chunk);
+        void this.respondThroughPolicies(attempt, true);
+        return false;
+      }
       if (attempt.collected > this.ctx.route.limits.maxResponseBytes) {
         attempt.abort?.(new UnigateError('RESPONSE_TOO_LARGE', { details: { limit_bytes: this.ctx.route.limits.maxResponseBytes } }));
         return false;
@@ -282,6 +295,12 @@ class Exchange {
     this.ctx.status = response.status;
     this.streaming = true;
     if (thenStream) {
+      const read = attempt.chunks;
+      attempt.chunks = undefined;
+      for (const chunk of read ?? []) {
+        this.ctx.bytesOut += chunk.length;
+        res.write(chunk);
+      }
       attempt.resume?.();
       return;
     }
@@ -316,6 +335,7 @@ class Exchange {
     if (attempt.released) return;
     attempt.released = true;
     attempt.target.release();
+    for (const policy of this.ctx.route.policies.attempt) policy.onAttemptEnd?.(this.ctx, attempt);
     this.ctx.upstreamMs += performance.now() - attempt.sentAt;
   }
 
@@ -396,7 +416,7 @@ class Exchange {
     } else {
       this.ctx.status = err.status;
       // Past an unread request body the connection cannot be reused.
-      sendError(this.io.res, err, this.ctx.id, closeConnection || (this.body !== undefined && !this.io.req.complete));
+      sendError(this.io.res, err, this.ctx.id, closeConnection || (this.body !== undefined && !this.io.req.complete), this.ctx.responseHeaders);
     }
     this.finish();
   }
@@ -411,6 +431,12 @@ class Exchange {
     this.io.res.off('drain', this.onDrain);
     this.resolve();
   }
+}
+
+/** Content-Length of a response head, 0 when absent (unknown: reading tells). */
+function declaredLength(headers: Record<string, string | string[]>): number {
+  const value = headers['content-length'];
+  return typeof value === 'string' ? Number(value) || 0 : 0;
 }
 
 function classify(err: Error): FailureKind {
