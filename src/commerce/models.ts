@@ -19,12 +19,12 @@ export const Image = Type.Object(
     position: Type.Integer({ minimum: 0, description: 'Order among the product\'s images (0 first).' }),
     alt: Nullable(Type.String()),
   },
-  { additionalProperties: false, $id: 'Image' },
+  { additionalProperties: false },
 );
 
 export const Weight = Type.Object(
   { value: Money, unit: Type.Union([Type.Literal('kg'), Type.Literal('g'), Type.Literal('lb'), Type.Literal('oz')]) },
-  { additionalProperties: false, $id: 'Weight' },
+  { additionalProperties: false },
 );
 
 export const VariantOption = Type.Object({ name: Type.String(), value: Type.String() }, { additionalProperties: false });
@@ -48,7 +48,7 @@ export const Variant = Type.Object(
     updated_at: Nullable(Timestamp),
     raw: Type.Optional(Type.Unknown({ description: 'The platform record (include=raw).' })),
   },
-  { additionalProperties: false, $id: 'Variant' },
+  { additionalProperties: false },
 );
 
 export const ProductType = Type.Union(
@@ -80,7 +80,7 @@ export const Product = Type.Object(
     updated_at: Nullable(Timestamp),
     raw: Type.Optional(Type.Unknown({ description: 'The platform record (include=raw).' })),
   },
-  { additionalProperties: false, $id: 'Product' },
+  { additionalProperties: false },
 );
 
 export const Address = Type.Object(
@@ -97,7 +97,7 @@ export const Address = Type.Object(
     phone: Nullable(Type.String()),
     email: Nullable(Type.String()),
   },
-  { additionalProperties: false, $id: 'Address' },
+  { additionalProperties: false },
 );
 
 export const NORMALIZED_ORDER_STATUSES = [
@@ -137,7 +137,7 @@ export const OrderItem = Type.Object(
     price: Money,
     total: Money,
   },
-  { additionalProperties: false, $id: 'OrderItem' },
+  { additionalProperties: false },
 );
 
 export const Order = Type.Object(
@@ -163,7 +163,7 @@ export const Order = Type.Object(
     updated_at: Nullable(Timestamp),
     raw: Type.Optional(Type.Unknown()),
   },
-  { additionalProperties: false, $id: 'Order' },
+  { additionalProperties: false },
 );
 
 export const Customer = Type.Object(
@@ -180,7 +180,7 @@ export const Customer = Type.Object(
     updated_at: Nullable(Timestamp),
     raw: Type.Optional(Type.Unknown()),
   },
-  { additionalProperties: false, $id: 'Customer' },
+  { additionalProperties: false },
 );
 
 export const Category = Type.Object(
@@ -193,7 +193,7 @@ export const Category = Type.Object(
     position: Nullable(Type.Integer()),
     raw: Type.Optional(Type.Unknown()),
   },
-  { additionalProperties: false, $id: 'Category' },
+  { additionalProperties: false },
 );
 
 export const Store = Type.Object(
@@ -209,7 +209,7 @@ export const Store = Type.Object(
     email: Nullable(Type.String()),
     raw: Type.Optional(Type.Unknown()),
   },
-  { additionalProperties: false, $id: 'Store' },
+  { additionalProperties: false },
 );
 
 export type ProductRecord = Static<typeof Product>;

@@ -274,6 +274,10 @@ function checkPolicies(config: Config, problems: ConfigProblem[]): void {
   });
   checkShields(config, problems);
   checkTransforms(config, problems);
+  const commerceMode = config.commerce?.authenticate?.mode;
+  if (config.commerce?.enabled !== false && (commerceMode === 'jwt' || commerceMode === 'either') && config.auth?.jwt === undefined) {
+    problems.push({ path: 'commerce.authenticate.mode', message: `mode ${commerceMode} needs auth.jwt.issuers`, value: commerceMode });
+  }
   (config.auth?.jwt?.issuers ?? []).forEach((issuer, index) => {
     if ((issuer.jwksUrl === undefined) === (issuer.keys === undefined)) {
       problems.push({ path: formatPath(['auth', 'jwt', 'issuers', index]), message: 'give exactly one of jwks_url and keys' });

@@ -309,8 +309,32 @@ export const Stores = Strict(
   'Where state lives.',
 );
 
+export const Commerce = Strict(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Serve the unified eCommerce API under /v1 (and its docs under /docs) on the proxy port.' }),
+    authenticate: Section(AuthenticateSchema),
+    fan_out_concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 8, description: 'Stores called at once by a fan-out (connection=all).' }),
+    connections_per_store: Type.Integer({ minimum: 1, default: 16, description: 'Most open connections to one store.' }),
+    retries: Type.Integer({ minimum: 0, maximum: 5, default: 2, description: 'Retries of platform calls on connection errors and 502/503/504 (idempotent calls only).' }),
+    timeouts: Section(
+      Strict(
+        {
+          connect: Duration('Connect timeout to a store.', '5s'),
+          response_headers: Duration('Time for a store to start answering.', '30s'),
+          body_idle: Duration('Longest silence inside a store\'s answer.', '30s'),
+          total: Duration('Whole budget of one platform call, retries included.', '2m'),
+        },
+        'Timeouts of platform calls.',
+      ),
+    ),
+    max_response_bytes: ByteSize('Largest platform answer the unified API reads.', 32 * 1024 * 1024),
+  },
+  'The unified eCommerce API over store connections.',
+);
+
 export const ConfigSchema = Type.Object(
   {
+    commerce: Section(Commerce),
     stores: Type.Optional(Stores),
     auth: Section(AuthSchema),
     listeners: Section(Strict({ proxy: Section(ProxyListener), admin: Section(AdminListener) }, 'Where Unigate listens.')),

@@ -69,7 +69,12 @@ export function buildPolicies(env: PolicyEnvironment): BuiltPolicies {
   const shield = env.config.upstreams[env.route.upstreamName]?.shield;
   if (shield !== undefined) policies.push(createShield(env.route.upstreamName, shield, credentials, env.services));
   if (credentials !== undefined) policies.push(createCredentialInjection(env.route.upstreamName, credentials, env.services));
-  policies.sort((a, b) => phaseIndex(a.phase) - phaseIndex(b.phase));
+  return assemblePolicies(policies);
+}
+
+/** Built policies in phase order (stable: policies of one phase keep the order given), split by hook. */
+export function assemblePolicies(list: readonly Policy[]): BuiltPolicies {
+  const policies = [...list].sort((a, b) => phaseIndex(a.phase) - phaseIndex(b.phase));
   return {
     request: policies.filter((p) => p.onRequest !== undefined),
     attempt: policies.filter((p) => p.onAttempt !== undefined || p.onAttemptResponse !== undefined || p.onAttemptEnd !== undefined),

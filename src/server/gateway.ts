@@ -24,6 +24,10 @@ import { createAdminServer } from './admin-server.js';
 import { clientErrorToUnigate, writeRawError } from './client-error.js';
 import { createProxyHandler, type ProxyEnvironment } from './proxy-handler.js';
 import { Runtime } from './runtime.js';
+import { ConnectionRoutes } from '../commerce/connection-routes.js';
+import { createPassthrough } from '../commerce/passthrough.js';
+import { CommerceService } from '../commerce/service.js';
+import { UnifiedApi } from '../commerce/unified-api.js';
 import { openServices, type Services } from './services.js';
 import { createUpgradeHandler } from './upgrade.js';
 
@@ -47,6 +51,10 @@ export class Gateway {
   private drainingFlag = false;
   private readonly adminToken: string;
   private reloading: Promise<ConfigProblem[] | undefined> | undefined;
+  readonly observer: ForwardObserver;
+  /** The unified eCommerce API, when `commerce.enabled`. */
+  readonly unified: UnifiedApi | undefined;
+  private readonly connectionRoutes: ConnectionRoutes | undefined;
 
   private constructor(
     private readonly options: GatewayOptions,
@@ -57,6 +65,42 @@ export class Gateway {
     this.logger = services.logger;
     this.metrics = services.metrics;
     this.current = new Runtime(compiled, this.targetEvents, services);
+    this.observer = this.createObserver();
+    if (config.commerce!.enabled) {
+      const commerce = config.commerce!;
+      const routes = new ConnectionRoutes(
+        services,
+        this.targetEvents,
+        {
+          timeouts: {
+            connectMs: parseDuration(commerce.timeouts!.connect),
+            responseHeadersMs: parseDuration(commerce.timeouts!.responseHeaders),
+            bodyIdleMs: parseDuration(commerce.timeouts!.bodyIdle),
+            totalMs: parseDuration(commerce.timeouts!.total),
+          },
+          retries: commerce.retries,
+          connectionsPerStore: commerce.connectionsPerStore,
+          maxResponseBytes: commerce.maxResponseBytes,
+        },
+        this.observer,
+      );
+      const service = new CommerceService({
+        identities: services.identities,
+        connections: services.connections,
+        routes,
+        fanOutConcurrency: commerce.fanOutConcurrency,
+      });
+      services.onChanges((changes) => {
+        for (const change of changes) if (change.entityType === 'connection') routes.forget(change.entityId);
+      });
+      this.connectionRoutes = routes;
+      this.unified = new UnifiedApi({
+        service,
+        authMode: commerce.authenticate!.mode,
+        jwt: () => this.current.jwt,
+        passthrough: createPassthrough(service, routes, () => this.observer),
+      });
+    }
     this.adminToken = resolveAdminToken(config, options.env ?? process.env, this.logger);
     for (const upstream of this.current.upstreams.values()) warnInsecure(config, upstream.name, this.logger);
 
@@ -108,6 +152,7 @@ export class Gateway {
     let gateway: Gateway;
     try {
       gateway = new Gateway(options, compiled, services);
+      await gateway.unified?.ready();
       await gateway.listen();
     } catch (err) {
       await services.close();
@@ -239,24 +284,31 @@ export class Gateway {
     this.proxyServer.closeAllConnections();
     await closed;
     await this.admin.close();
+    await this.unified?.close();
+    await this.connectionRoutes?.close();
     await this.current.retire(undefined);
     await this.services.close();
     this.logger.info('shut down');
     this.logger.flush();
   }
 
-  private proxyEnvironment(secure: boolean, trustForwarded: boolean, logRequests: boolean): ProxyEnvironment {
-    const gateway = this;
+  private createObserver(): ForwardObserver {
     const metrics = this.metrics;
-    const observer: ForwardObserver = {
+    return {
       onRetry: (ctx, reason) => metrics.retries.inc({ upstream: ctx.route.upstream.name, reason }),
       onUpstreamFailure: (ctx, target, kind) => metrics.upstreamFailures.inc({ upstream: ctx.route.upstream.name, target: target.origin, kind }),
+      onInternalError: (ctx, err) => this.logger.error({ err, req_id: ctx.id, route: ctx.route.name }, 'internal error'),
     };
+  }
+
+  private proxyEnvironment(secure: boolean, trustForwarded: boolean, logRequests: boolean): ProxyEnvironment {
+    const gateway = this;
     return {
       runtime: () => gateway.current,
       logger: this.logger,
-      metrics,
-      observer,
+      metrics: this.metrics,
+      observer: this.observer,
+      unified: this.unified,
       secure,
       trustForwarded,
       logRequests,

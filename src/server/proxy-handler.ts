@@ -16,12 +16,14 @@ import { checkRequest } from './request-guard.js';
 import { sendError, sendReply } from './respond.js';
 import type { Runtime } from './runtime.js';
 import { upstreamHeaders, upstreamPath } from './upstream-request.js';
+import type { UnifiedApi } from '../commerce/unified-api.js';
 
 export interface ProxyEnvironment {
   runtime(): Runtime;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly observer: ForwardObserver;
+  readonly unified: UnifiedApi | undefined;
   readonly secure: boolean;
   readonly trustForwarded: boolean;
   readonly logRequests: boolean;
@@ -59,6 +61,7 @@ async function handle(env: ProxyEnvironment, req: IncomingMessage, res: ServerRe
   let status = 0;
   let errorCode: string | undefined;
   let path = '';
+  let unified = false;
   try {
     if (env.draining) res.shouldKeepAlive = false;
     const target = checkRequest(req);
@@ -68,6 +71,12 @@ async function handle(env: ProxyEnvironment, req: IncomingMessage, res: ServerRe
       return;
     }
     const method = req.method ?? 'GET';
+    if (env.unified?.owns(target.path)) {
+      unified = true;
+      await env.unified.serve(req, res, target, requestId, expectContinue, { clientIp: clientIpOf(req, env.trustForwarded), secure: env.secure, trustForwarded: env.trustForwarded });
+      status = res.statusCode;
+      return;
+    }
     const match = runtime.router.find(method, target.host, target.path);
     if (match === undefined) throw new UnigateError('ROUTE_NOT_FOUND', { details: { method, path: target.path } });
     route = match.value;
@@ -110,7 +119,7 @@ async function handle(env: ProxyEnvironment, req: IncomingMessage, res: ServerRe
     runtime.leave();
     env.metrics.inflight.dec();
     ctx?.finish();
-    finishRequest(env, req, requestId, path, startedAt, route, ctx, status, errorCode);
+    finishRequest(env, req, requestId, path, startedAt, route, ctx, status, errorCode, unified);
   }
 }
 
@@ -171,10 +180,11 @@ function finishRequest(
   ctx: RequestContext | undefined,
   status: number,
   errorCode: string | undefined,
+  unified: boolean,
 ): void {
   const ms = performance.now() - startedAt;
   const finalStatus = ctx?.clientAborted ? 499 : (ctx?.status ?? status);
-  const routeName = route?.name ?? '';
+  const routeName = route?.name ?? (unified ? 'unified-api' : '');
   const upstreamName = route?.upstream.name ?? '';
   const statusLabel = String(finalStatus);
   env.metrics.requests.inc({ route: routeName, upstream: upstreamName, status: statusLabel });

@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { UnigateError } from '../errors/unigate-error.js';
 
-export interface Target {
+export interface RequestTarget {
   /** Path as sent, without query. */
   path: string;
   /** Query without '?', '' when none. */
@@ -16,7 +16,7 @@ export interface Target {
   host: string;
 }
 
-export function checkRequest(req: IncomingMessage): Target {
+export function checkRequest(req: IncomingMessage): RequestTarget {
   const raw = req.rawHeaders;
   let hosts = 0;
   let contentLengths = 0;

@@ -9,12 +9,15 @@ import type { Router } from '../routing/router.js';
 import type { Target, TargetEvents } from '../pipeline/upstream/target.js';
 import { Upstream } from '../pipeline/upstream/upstream.js';
 import { buildPolicies, createJwtVerifier } from '../pipeline/build-policies.js';
+import type { JwtVerifier } from '../pipeline/authenticate/jwt-verifier.js';
 import type { Services } from './services.js';
 
 export class Runtime {
   readonly routes: readonly BuiltRoute[];
   readonly router: Router<BuiltRoute & { match: RouteSpec['match'] }>;
   readonly upstreams: ReadonlyMap<string, Upstream>;
+  /** JWT verification for this config's issuers (routes and the unified API). */
+  readonly jwt: JwtVerifier | undefined;
   /** Requests that started on this runtime and are not finished. */
   inflight = 0;
   private retired = false;
@@ -32,6 +35,7 @@ export class Runtime {
     }
     this.upstreams = upstreams;
     const jwt = createJwtVerifier(compiled.config);
+    this.jwt = jwt;
     this.routes = compiled.routes.map((spec) => ({
       ...spec,
       upstream: upstreams.get(spec.upstreamName)!,

@@ -13,7 +13,7 @@ import type { Keyring } from '../secrets/keyring.js';
 import { openSharedStore } from '../store/shared/open-shared-store.js';
 import type { SharedStore } from '../store/shared/types.js';
 import { openStateStore } from '../store/state/open-state-store.js';
-import type { ChangeSubscription, StateStore } from '../store/state/types.js';
+import type { Change, ChangeSubscription, StateStore } from '../store/state/types.js';
 
 export interface Services {
   readonly logger: Logger;
@@ -23,6 +23,8 @@ export interface Services {
   readonly keyring: Keyring;
   readonly identities: IdentityCache;
   readonly connections: ConnectionResolver;
+  /** Also tell `listener` about store changes (from this and every other instance). */
+  onChanges(listener: (changes: readonly Change[]) => void): void;
   close(): Promise<void>;
 }
 
@@ -49,11 +51,13 @@ export async function openServices(config: Config, logger: Logger, metrics: Metr
   const identities = new IdentityCache(state, parseDuration(config.auth!.keyCacheTtl));
   const connections = new ConnectionResolver(state, keyring);
   let feed: ChangeSubscription | undefined;
+  const listeners: ((changes: readonly Change[]) => void)[] = [];
   try {
     feed = await state.watchChanges(
       (changes) => {
         identities.onChanges(changes);
         connections.onChanges(changes);
+        for (const listener of listeners) listener(changes);
       },
       { pollIntervalMs: options.changePollMs ?? 1000, onError: (err) => logger.warn({ err }, 'state change feed error') },
     );
@@ -70,6 +74,9 @@ export async function openServices(config: Config, logger: Logger, metrics: Metr
     keyring,
     identities,
     connections,
+    onChanges(listener) {
+      listeners.push(listener);
+    },
     async close() {
       await feed?.close();
       await Promise.allSettled([state.close(), shared.close()]);

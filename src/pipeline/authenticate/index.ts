@@ -27,32 +27,42 @@ export interface AuthenticateDeps {
 
 const API_KEY_HEADER = 'x-api-key';
 
-export function createAuthenticate(config: AuthenticateConfig, deps: AuthenticateDeps): Policy {
-  const acceptKeys = config.mode !== 'jwt';
-  const acceptJwt = config.mode !== 'key';
-  if (acceptJwt && deps.jwt === undefined) {
-    throw new Error(`route "${deps.routeName}" accepts JWTs but auth.jwt has no issuers`);
-  }
+export interface Identified {
+  identity: Identity;
+  /** The request header the credential came in (to keep it from the upstream). */
+  header: string;
+}
 
-  async function identify(ctx: RequestContext): Promise<{ identity: Identity; header: string }> {
-    const apiKey = ctx.header(API_KEY_HEADER);
-    if (apiKey !== undefined && acceptKeys) return { identity: await deps.identities.verifyKey(apiKey), header: API_KEY_HEADER };
-    const authorization = ctx.header('authorization');
-    const bearer = authorization !== undefined && /^bearer /i.test(authorization) ? authorization.slice(7).trim() : undefined;
-    if (bearer === undefined) throw unauthenticated('no credentials presented');
-    if (acceptKeys && bearer.startsWith('ug_')) return { identity: await deps.identities.verifyKey(bearer), header: 'authorization' };
-    if (acceptJwt && JwtVerifier.looksLikeJwt(bearer)) {
-      const { consumerId } = await deps.jwt!.verify(bearer);
-      return { identity: { consumer: await deps.identities.enabledConsumer(consumerId), apiKey: undefined, via: 'jwt' }, header: 'authorization' };
-    }
-    throw unauthenticated(acceptKeys ? 'not an API key' : 'not a JWT');
+/**
+ * Who presents these request headers: an API key (`X-Api-Key` or `Authorization: Bearer
+ * ug_…`) or a JWT, as `mode` allows. Throws UNAUTHENTICATED / FORBIDDEN.
+ */
+export async function identify(header: (name: string) => string | undefined, mode: AuthenticateConfig['mode'], deps: Pick<AuthenticateDeps, 'identities' | 'jwt'>): Promise<Identified> {
+  const acceptKeys = mode !== 'jwt';
+  const acceptJwt = mode !== 'key' && deps.jwt !== undefined;
+  const apiKey = header(API_KEY_HEADER);
+  if (apiKey !== undefined && acceptKeys) return { identity: await deps.identities.verifyKey(apiKey), header: API_KEY_HEADER };
+  const authorization = header('authorization');
+  const bearer = authorization !== undefined && /^bearer /i.test(authorization) ? authorization.slice(7).trim() : undefined;
+  if (bearer === undefined) throw unauthenticated('no credentials presented');
+  if (acceptKeys && bearer.startsWith('ug_')) return { identity: await deps.identities.verifyKey(bearer), header: 'authorization' };
+  if (acceptJwt && JwtVerifier.looksLikeJwt(bearer)) {
+    const { consumerId } = await deps.jwt!.verify(bearer);
+    return { identity: { consumer: await deps.identities.enabledConsumer(consumerId), apiKey: undefined, via: 'jwt' }, header: 'authorization' };
+  }
+  throw unauthenticated(acceptKeys ? 'not an API key' : 'not a JWT');
+}
+
+export function createAuthenticate(config: AuthenticateConfig, deps: AuthenticateDeps): Policy {
+  if (config.mode !== 'key' && deps.jwt === undefined) {
+    throw new Error(`route "${deps.routeName}" accepts JWTs but auth.jwt has no issuers`);
   }
 
   return {
     name: 'authenticate',
     phase: 'authenticate',
     async onRequest(ctx) {
-      const { identity, header } = await identify(ctx);
+      const { identity, header } = await identify((name) => ctx.header(name), config.mode, deps);
       const routes = identity.apiKey?.scopes.routes;
       if (routes !== undefined && routes.length > 0 && !routes.includes(deps.routeName)) {
         throw new UnigateError('FORBIDDEN', { message: 'The API key may not use this route', details: { route: deps.routeName } });

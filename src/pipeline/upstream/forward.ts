@@ -8,7 +8,7 @@
  * policies the body goes from the upstream socket to the client socket chunk by chunk, with
  * backpressure, without a stream in between.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { UnigateError, isUnigateError, toUnigateError } from '../../errors/unigate-error.js';
 import type { RequestContext } from '../../server/context.js';
@@ -28,11 +28,31 @@ export type FailureKind = 'connect' | 'connect-timeout' | 'reset' | 'headers-tim
 export interface ForwardObserver {
   onRetry(ctx: RequestContext, reason: string): void;
   onUpstreamFailure(ctx: RequestContext, target: Target, kind: FailureKind): void;
+  /** A hook threw something that is not a UnigateError: a bug to log with its cause. */
+  onInternalError(ctx: RequestContext, err: unknown): void;
+}
+
+/**
+ * Where the answer goes: the client's ServerResponse, or an in-process collector (the
+ * unified API calls platforms through the same engine). The subset of ServerResponse used.
+ */
+export interface ResponseSink {
+  readonly headersSent: boolean;
+  writeHead(status: number, headers: string[] | OutgoingHttpHeaders): unknown;
+  write(chunk: Buffer): boolean;
+  end(chunk?: Buffer): unknown;
+  destroy(err?: Error): unknown;
+  on(event: 'close' | 'drain', listener: () => void): unknown;
+  once(event: 'close' | 'drain', listener: () => void): unknown;
+  off(event: 'close' | 'drain', listener: () => void): unknown;
+  /** In-process sinks take Unigate's own errors as errors, not as an envelope. */
+  fail?(err: UnigateError): void;
 }
 
 export interface ForwardIO {
-  req: IncomingMessage;
-  res: ServerResponse;
+  /** The client's request; only read when `hasBody`. */
+  req: IncomingMessage | undefined;
+  res: ResponseSink;
   /** The request has a body to stream (Content-Length > 0 or chunked) and it was not read into ctx.requestBody. */
   hasBody: boolean;
   expectContinue: boolean;
@@ -155,7 +175,10 @@ class Exchange {
       () => this.send(attempt),
       (err: unknown) => {
         this.release(attempt);
-        if (attempt === this.attempt) this.fail(toUnigateError(err));
+        if (attempt !== this.attempt) return;
+        const failure = toUnigateError(err);
+        if (failure.code === 'INTERNAL_ERROR') this.observer.onInternalError(this.ctx, err);
+        this.fail(failure);
       },
     );
   }
@@ -178,7 +201,7 @@ class Exchange {
     let body: RequestBody | Buffer | null = ctx.requestBody ?? null;
     if (io.hasBody) {
       this.body?.destroy();
-      this.body = new RequestBody(io.req, io.res, route.limits.maxBodyBytes, io.expectContinue);
+      this.body = new RequestBody(io.req!, io.res as ServerResponse, route.limits.maxBodyBytes, io.expectContinue);
       body = this.body;
     }
     attempt.target.pool.dispatch(
@@ -280,7 +303,9 @@ class Exchange {
       for (const policy of this.ctx.route.policies.response) await policy.onResponse!(this.ctx, response);
     } catch (err) {
       attempt.abort?.(err as Error);
-      this.fail(toUnigateError(err));
+      const failure = toUnigateError(err);
+      if (failure.code === 'INTERNAL_ERROR') this.observer.onInternalError(this.ctx, err);
+      this.fail(failure);
       return;
     }
     if (this.finished) return;
@@ -413,10 +438,13 @@ class Exchange {
     if (this.streaming) {
       // Headers are out: cut the connection so the client cannot take a truncated body as complete.
       this.io.res.destroy(err);
+    } else if (this.io.res.fail !== undefined) {
+      this.ctx.status = err.status;
+      this.io.res.fail(err);
     } else {
       this.ctx.status = err.status;
       // Past an unread request body the connection cannot be reused.
-      sendError(this.io.res, err, this.ctx.id, closeConnection || (this.body !== undefined && !this.io.req.complete), this.ctx.responseHeaders);
+      sendError(this.io.res as ServerResponse, err, this.ctx.id, closeConnection || (this.body !== undefined && !this.io.req!.complete), this.ctx.responseHeaders);
     }
     this.finish();
   }

@@ -100,7 +100,8 @@ export class ConnectionResolver {
     this.byConsumer.clear();
   }
 
-  private ofConsumer(consumerId: string): Promise<Connection[]> {
+  /** A consumer's connections (cached like the rest). */
+  ofConsumer(consumerId: string): Promise<Connection[]> {
     return this.cached(this.byConsumer, consumerId, () => this.store.listConnections({ consumerId, limit: 1000 }));
   }
 

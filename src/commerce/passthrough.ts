@@ -1,0 +1,55 @@
+/**
+ * `ANY /v1/connections/{id}/raw/{path}`: the platform's own API behind the caller's
+ * connection, streamed through the engine like any route — the vault's credential injected,
+ * the platform's shield pacing it, retries and timeouts — so integrations can reach what the
+ * unified model does not cover.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestContext } from '../server/context.js';
+import { upstreamHeaders } from '../server/upstream-request.js';
+import { forward, type ForwardObserver } from '../pipeline/upstream/forward.js';
+import type { ConnectionRoutes } from './connection-routes.js';
+import type { CallScope, CommerceService } from './service.js';
+
+export interface ClientInfo {
+  clientIp: string;
+  secure: boolean;
+  trustForwarded: boolean;
+}
+
+export function createPassthrough(service: CommerceService, routes: ConnectionRoutes, observer: () => ForwardObserver) {
+  return async function passthrough(
+    req: IncomingMessage,
+    res: ServerResponse,
+    scope: CallScope & { credentialHeader: string; client: ClientInfo },
+    connectionId: string,
+    rawPath: string,
+    query: string,
+    expectContinue: boolean,
+  ): Promise<void> {
+    const { connection, registered } = await service.connection(scope.identity, connectionId);
+    const route = routes.routeFor(connection, registered.definition);
+    const method = req.method ?? 'GET';
+    const ctx = new RequestContext(scope.requestId, method, 'unigate.raw', rawPath, query, scope.client.clientIp, req.headers, route, scope.client.secure);
+    ctx.identity = scope.identity;
+    ctx.consumerId = scope.identity.consumer.id;
+    ctx.upstreamPath = rawPath;
+    ctx.upstreamQuery = query;
+    ctx.upstreamHeaders = upstreamHeaders(req.headers, {
+      clientIp: scope.client.clientIp,
+      proto: scope.client.secure ? 'https' : 'http',
+      requestId: scope.requestId,
+      preserveHost: false,
+      trustForwarded: scope.client.trustForwarded,
+    });
+    // The caller's Unigate credential is for Unigate only.
+    delete ctx.upstreamHeaders[scope.credentialHeader];
+    const length = req.headers['content-length'];
+    const hasBody = length !== undefined ? Number(length) > 0 : req.headers['transfer-encoding'] !== undefined;
+    try {
+      await forward(ctx, { req, res, hasBody, expectContinue }, observer());
+    } finally {
+      ctx.finish();
+    }
+  };
+}
