@@ -118,6 +118,27 @@ routes: [{ name: r, match: { path: /* }, upstream: u }]
   });
 });
 
+describe('npm start (the demo)', () => {
+  it('starts simulated stores behind the unified API and prints a working key and curl lines', async () => {
+    const cli = startCli(['start'], { UNIGATE_PORT: '0', UNIGATE_ADMIN_PORT: '0', UNIGATE_DATA_DIR: join(dir, 'demo-data') });
+    children.push(cli);
+    const [, proxyUrl] = await cli.waitFor(/proxy {2}(http:\/\/127\.0\.0\.1:\d+)/);
+    const [, key] = await cli.waitFor(/API key \(new each start, shown once\): (ug_live_\S+)/);
+    await cli.waitFor(/Stop with Ctrl-C/);
+    const lines = cli.output().split('\n').filter((l) => l.includes('/v1/product.list?connection=demo-'));
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const line of lines) {
+      const url = /'(http:[^']+)'/.exec(line)![1]!;
+      const res = await request(url, { headers: { 'x-api-key': key! } });
+      expect(res.statusCode, url).toBe(200);
+      expect(((await res.body.json()) as { data: unknown[] }).data).toHaveLength(2);
+    }
+    expect(proxyUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+});
+
 describe('unigate simulate', () => {
   it('runs a platform simulator on loopback that serves its seeded store', async () => {
     const cli = startCli(['simulate', 'shopify', '--port', '0', '--products', '3']);

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfigFile } from '../config/load.js';
 import { startSampleUpstreams, type SampleUpstreams } from '../demo/sample-upstreams.js';
+import { seedDemoIdentity, startDemoStores, type DemoIdentity, type DemoStores } from '../demo/commerce-stores.js';
 import { Gateway } from '../server/gateway.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
@@ -12,10 +13,12 @@ export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.yaml', impor
 export async function startCommand(options: { config?: string }): Promise<void> {
   const configPath = options.config ?? process.env.UNIGATE_CONFIG;
   let demo: SampleUpstreams | undefined;
+  let stores: DemoStores | undefined;
   let gateway: Gateway;
   try {
     if (configPath === undefined) {
       demo = await startSampleUpstreams();
+      stores = await startDemoStores();
       const env = {
         ...process.env,
         UNIGATE_DEMO_ECHO_URL: demo.echoUrl,
@@ -23,13 +26,14 @@ export async function startCommand(options: { config?: string }): Promise<void> 
         UNIGATE_DEMO_CATALOG_URL_B: demo.catalogUrls[1],
       };
       gateway = await Gateway.start({ configPath: DEMO_CONFIG, config: loadConfigFile(DEMO_CONFIG, env), env });
-      printDemoBanner(gateway);
+      printDemoBanner(gateway, await seedDemoIdentity(gateway, stores.stores));
     } else {
       gateway = await Gateway.start({ configPath });
       process.stderr.write(`unigate: proxy on ${gateway.proxyUrl}, admin on ${gateway.adminUrl}\n`);
     }
   } catch (err) {
     await demo?.close();
+    await stores?.close();
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(1);
@@ -44,30 +48,44 @@ export async function startCommand(options: { config?: string }): Promise<void> 
     stopping = true;
     await gateway.shutdown();
     await demo?.close();
+    await stores?.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
 }
 
-function printDemoBanner(gateway: Gateway): void {
+function printDemoBanner(gateway: Gateway, identity: DemoIdentity): void {
   const p = gateway.proxyUrl;
   const a = gateway.adminUrl;
+  const k = identity.key;
+  const first = identity.connections[0]?.id ?? 'demo-shopify';
   const lines = [
     '',
-    'Unigate demo is running (no config given: using config/demo.yaml with two sample upstreams).',
-    `  proxy  ${p}`,
-    `  admin  ${a}   (token: ${gateway.token})`,
+    'Unigate demo is running (no config given: config/demo.yaml, simulated stores, embedded SQLite in ./data).',
+    `  proxy  ${p}      admin  ${a}`,
+    `  API key (new each start, shown once): ${k}`,
+    `  admin token: ${gateway.token}`,
+    `  stores: ${identity.connections.map((c) => `${c.id} (${c.platform})`).join(', ')}`,
     '',
-    'Try:',
+    'The same product.list from every platform:',
+    ...identity.connections.map((c) => `  curl -s -H 'X-Api-Key: ${k}' '${p}/v1/product.list?connection=${c.id}&limit=2'`),
+    '',
+    'Every store at once (fan-out), only some fields:',
+    `  curl -s -H 'X-Api-Key: ${k}' '${p}/v1/product.list?connection=all&limit=3&fields=id,name,price,quantity'`,
+    '',
+    'Orders with a normalized status, and a count:',
+    `  curl -s -H 'X-Api-Key: ${k}' '${p}/v1/connections/${first}/orders?limit=2&fields=id,number,status,totals'`,
+    `  curl -s -H 'X-Api-Key: ${k}' '${p}/v1/connections/${first}/products/count'`,
+    '',
+    'Update stock and price (take an id from product.list):',
+    `  curl -s -X PATCH -H 'X-Api-Key: ${k}' -H 'Content-Type: application/json' -d '{"quantity": 5, "price": "19.90"}' '${p}/v1/connections/${first}/products/<id>'`,
+    '',
+    'The platform\'s own API through the same credentials and limits, and the plain proxy:',
+    `  curl -s -H 'X-Api-Key: ${k}' '${p}/v1/connections/demo-shopify/raw/admin/api/2024-04/shop.json'`,
     `  curl -s ${p}/catalog/products`,
-    `  curl -s ${p}/catalog/products/2`,
-    `  curl -s -X POST -d 'hello' ${p}/echo/anything?x=1`,
-    `  curl -s ${p}/nowhere                      # the error envelope`,
-    `  curl -s ${p}/readyz`,
-    `  curl -s -H 'Authorization: Bearer ${gateway.token}' ${a}/admin/upstreams`,
-    `  curl -s -H 'Authorization: Bearer ${gateway.token}' ${a}/metrics | grep unigate_requests_total`,
     '',
+    `API reference: ${p}/docs     health: ${p}/readyz     metrics: curl -s -H 'Authorization: Bearer ${gateway.token}' ${a}/metrics`,
     'Stop with Ctrl-C. Write your own unigate.yaml and run: npx unigate start -c unigate.yaml',
     '',
   ];
