@@ -44,7 +44,7 @@ describe('reload', () => {
     cleanups.push(() => gw.close());
 
     const inflight = text(`${gw.url}/x`);
-    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && slowOld.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     gw.writeConfig(config(fresh.url));
     const result = await adminReload(gw);
     expect(result).toEqual({ status: 200, body: { status: 'reloaded' } });
@@ -92,7 +92,9 @@ describe('graceful drain', () => {
     const slow = await named('done', 300);
     const gw = await startGateway(config(slow.url));
     const inflight = text(`${gw.url}/x`);
-    await new Promise((r) => setTimeout(r, 50));
+    // Drain only once the request is in flight (arrived upstream), however loaded the machine is.
+    for (let i = 0; i < 200 && slow.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(slow.requests).toHaveLength(1);
     const stopped = gw.close();
     expect(await inflight).toBe('done');
     await stopped;
