@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Suites start real servers on loopback; two workers match the two cores of CI machines.
     maxWorkers: 2,
+    globalSetup: ['test/global-setup.ts'],
   },
 });

@@ -36,12 +36,12 @@ afterAll(async () => {
   for (const cleanup of cleanups) await cleanup();
 });
 
-// Each run starts Node with the TypeScript loader; on a loaded machine that takes seconds.
+// Each run starts Node and opens the stores; on a loaded machine that takes seconds.
 vi.setConfig({ testTimeout: 120_000 });
 
 /** Runs the CLI with `input` on stdin (never a TTY here) and no master key in the environment. */
 function cli(args: string[], input = ''): Promise<{ status: number | null; stdout: string; stderr: string; json: any }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['dist/main.js', ...args], {
     cwd: ROOT,
     env: { ...process.env, UNIGATE_MASTER_KEY: '', UNIGATE_CONFIG: '' },
   });

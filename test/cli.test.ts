@@ -24,7 +24,7 @@ function file(name: string, text: string): string {
   return path;
 }
 
-// Each case starts Node with the TypeScript loader; on a loaded machine that takes seconds.
+// Each case starts Node; on a loaded machine that takes seconds.
 vi.setConfig({ testTimeout: 90_000 });
 
 describe('unigate validate', () => {

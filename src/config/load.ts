@@ -4,7 +4,7 @@
  * what was expected, all at once.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, parse as parseYaml, visit, type Document, type Node } from 'yaml';
 import { ConfigSchema, type RawConfig } from './schema.js';
 import { camelizeBySchema, type CamelCased } from './case.js';
@@ -41,9 +41,20 @@ export function formatProblems(problems: ConfigProblem[]): string {
     .join('\n');
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true });
-ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
-const validateSchema = ajv.compile<RawConfig>(ConfigSchema);
+let compiled: ValidateFunction<RawConfig> | undefined;
+
+/**
+ * The config validator, compiled on first use: the schema is large and compiling it takes a
+ * noticeable part of a second, which commands that never read a config should not pay.
+ * Unoptimized code compiles faster and a config is validated once per load.
+ */
+function validator(): ValidateFunction<RawConfig> {
+  if (compiled !== undefined) return compiled;
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true, verbose: true, code: { optimize: false } });
+  ajv.addKeyword({ keyword: 'expected', schemaType: 'string' });
+  compiled = ajv.compile<RawConfig>(ConfigSchema);
+  return compiled;
+}
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
   let text: string;
@@ -75,8 +86,9 @@ export function loadConfigText(text: string, source = 'config', env: NodeJS.Proc
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ConfigError(source, [{ path: '', message: 'expected a mapping at the top level', value: data }]);
   }
-  if (!validateSchema(data)) {
-    throw new ConfigError(source, describeSchemaErrors(validateSchema.errors ?? [], doc, lineCounter));
+  const validate = validator();
+  if (!validate(data)) {
+    throw new ConfigError(source, describeSchemaErrors(validate.errors ?? [], doc, lineCounter));
   }
   return camelizeBySchema(data, ConfigSchema) as Config;
 }

@@ -1,9 +1,9 @@
-/** Runs the `unigate` CLI from source as a child process (real signals, real stdout). */
+/** Runs the built `unigate` CLI as a child process (real signals, real stdout); test/global-setup.ts builds it. */
 import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ARGS = ['--import', 'tsx', 'src/main.ts'];
+const ARGS = ['dist/main.js'];
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [...ARGS, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
