@@ -4,31 +4,13 @@
  * anything a client controls.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RequestStats } from './request-stats.js';
 
-const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly requests = new Counter({
-    name: 'unigate_requests_total',
-    help: 'Requests answered, by route, upstream and status.',
-    labelNames: ['route', 'upstream', 'status'] as const,
-    registers: [this.registry],
-  });
-  readonly requestDuration = new Histogram({
-    name: 'unigate_request_duration_seconds',
-    help: 'Time from request arrival to the end of the response, by route, upstream and status.',
-    labelNames: ['route', 'upstream', 'status'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
-  readonly upstreamDuration = new Histogram({
-    name: 'unigate_upstream_duration_seconds',
-    help: 'Time spent on the upstream per request (all attempts), by upstream.',
-    labelNames: ['upstream'] as const,
-    buckets: LATENCY_BUCKETS,
-    registers: [this.registry],
-  });
+  /** Requests and latencies, kept cheaply per request and exported at scrape time. */
+  readonly requests = new RequestStats();
   readonly retries = new Counter({
     name: 'unigate_upstream_retries_total',
     help: 'Retries sent, by upstream and reason.',
@@ -127,6 +109,7 @@ export class Metrics {
   });
 
   constructor() {
+    this.requests.register(this.registry);
     collectDefaultMetrics({ register: this.registry, prefix: 'unigate_process_' });
   }
 }

@@ -17,6 +17,7 @@ import { parseDuration } from '../config/duration.js';
 import { ConfigError, loadConfigFile, type Config, type ConfigProblem } from '../config/load.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
+import { createRequestLog } from '../observability/request-log.js';
 import type { ForwardObserver } from '../pipeline/upstream/forward.js';
 import type { TargetEvents } from '../pipeline/upstream/target.js';
 import { UnigateError } from '../errors/unigate-error.js';
@@ -311,7 +312,7 @@ export class Gateway {
       unified: this.unified,
       secure,
       trustForwarded,
-      logRequests,
+      requestLog: logRequests ? createRequestLog(this.logger) : undefined,
       get draining() {
         return gateway.drainingFlag;
       },

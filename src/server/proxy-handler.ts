@@ -17,6 +17,7 @@ import { sendError, sendReply } from './respond.js';
 import type { Runtime } from './runtime.js';
 import { upstreamHeaders, upstreamPath } from './upstream-request.js';
 import type { UnifiedApi } from '../commerce/unified-api.js';
+import type { RequestLog } from '../observability/request-log.js';
 
 export interface ProxyEnvironment {
   runtime(): Runtime;
@@ -26,7 +27,8 @@ export interface ProxyEnvironment {
   readonly unified: UnifiedApi | undefined;
   readonly secure: boolean;
   readonly trustForwarded: boolean;
-  readonly logRequests: boolean;
+  /** Writes the request line; undefined when request logging is off. */
+  readonly requestLog: RequestLog | undefined;
   readonly draining: boolean;
   readiness(): { ready: boolean; details: Record<string, unknown> };
 }
@@ -186,31 +188,24 @@ function finishRequest(
   const finalStatus = ctx?.clientAborted ? 499 : (ctx?.status ?? status);
   const routeName = route?.name ?? (unified ? 'unified-api' : '');
   const upstreamName = route?.upstream.name ?? '';
-  const statusLabel = String(finalStatus);
-  env.metrics.requests.inc({ route: routeName, upstream: upstreamName, status: statusLabel });
-  env.metrics.requestDuration.observe({ route: routeName, upstream: upstreamName, status: statusLabel }, ms / 1000);
-  if (ctx !== undefined && ctx.attempts > 0) env.metrics.upstreamDuration.observe({ upstream: upstreamName }, ctx.upstreamMs / 1000);
-  if (!env.logRequests) return;
-  env.logger.info(
-    {
-      req_id: requestId,
-      method: req.method,
-      path,
-      route: routeName || undefined,
-      upstream: upstreamName || undefined,
-      target: ctx?.target?.origin,
-      status: finalStatus,
-      error: ctx?.errorCode ?? errorCode,
-      attempts: ctx?.attempts,
-      bytes_in: ctx?.bytesIn,
-      bytes_out: ctx?.bytesOut,
-      ms: round(ms),
-      upstream_ms: ctx ? round(ctx.upstreamMs) : undefined,
-      queue_ms: ctx ? round(ctx.queueMs) : undefined,
-      client_ip: ctx?.clientIp ?? req.socket.remoteAddress,
-    },
-    'request',
-  );
+  env.metrics.requests.record(routeName, upstreamName, finalStatus, ms / 1000, ctx !== undefined && ctx.attempts > 0 ? ctx.upstreamMs / 1000 : undefined);
+  env.requestLog?.({
+    reqId: requestId,
+    method: req.method,
+    path,
+    route: routeName || undefined,
+    upstream: upstreamName || undefined,
+    target: ctx?.target?.origin,
+    status: finalStatus,
+    error: ctx?.errorCode ?? errorCode,
+    attempts: ctx?.attempts,
+    bytesIn: ctx?.bytesIn,
+    bytesOut: ctx?.bytesOut,
+    ms: round(ms),
+    upstreamMs: ctx ? round(ctx.upstreamMs) : undefined,
+    queueMs: ctx ? round(ctx.queueMs) : undefined,
+    clientIp: ctx?.clientIp ?? req.socket.remoteAddress,
+  });
 }
 
 function round(ms: number): number {
