@@ -141,7 +141,7 @@ function shieldConfigOf(definition: ConnectorDefinition): ShieldConfig {
   const cached = shieldConfigs.get(definition.platform);
   if (cached !== undefined) return cached;
   const hint = definition.rateLimit.shield;
-  const raw = { [hint.scope]: { limits: hint.limits }, learn: hint.learn };
+  const raw = { [hint.scope]: { limits: hint.limits, ...(hint.concurrency ? { concurrency: hint.concurrency } : {}) }, learn: hint.learn };
   const withDefaults = Value.Default(ShieldSchema, structuredClone(raw));
   const config = camelizeBySchema(withDefaults, ShieldSchema) as ShieldConfig;
   shieldConfigs.set(definition.platform, config);

@@ -9,19 +9,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { Order, Product } from '../../src/commerce/models.js';
 import { startBigCommerceSimulator, type BigCommerceSimulator } from '../../src/connectors/bigcommerce/simulator/index.js';
+import { startMagento2Simulator, type Magento2Simulator } from '../../src/connectors/magento2/simulator/index.js';
 import { startShopifySimulator, type ShopifySimulator } from '../../src/connectors/shopify/simulator/index.js';
+import { startWooCommerceSimulator, type WooCommerceSimulator } from '../../src/connectors/woocommerce/simulator/index.js';
+import type { ConnectorDefinition } from '../../src/connectors/common/definition.js';
 import { SHOPIFY } from '../../src/connectors/shopify/definition.js';
 import { BIGCOMMERCE } from '../../src/connectors/bigcommerce/definition.js';
+import { MAGENTO2 } from '../../src/connectors/magento2/definition.js';
+import { WOOCOMMERCE } from '../../src/connectors/woocommerce/definition.js';
 import { sealCredentials } from '../../src/secrets/connection-secrets.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { createConsumer, createKey } from '../helpers/identities.js';
 
 let shopify: ShopifySimulator;
 let bigcommerce: BigCommerceSimulator;
+let woocommerce: WooCommerceSimulator;
+let magento: Magento2Simulator;
 let gw: TestGateway;
 let key: string;
 let otherKey: string;
-const ids = { shopify: '', bigcommerce: '', down: '' };
+const ids = { shopify: '', bigcommerce: '', woocommerce: '', magento2: '', down: '' };
+/** Every store that is up, one per platform. */
+const stores = () => [ids.shopify, ids.bigcommerce, ids.woocommerce, ids.magento2];
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats.default(ajv);
@@ -29,37 +38,46 @@ const validProduct = ajv.compile(Product);
 const validOrder = ajv.compile(Order);
 
 beforeAll(async () => {
-  shopify = await startShopifySimulator({ port: 0, seed: 3, sizes: { products: 30, customers: 10, orders: 12, categories: 4 } });
-  bigcommerce = await startBigCommerceSimulator({ port: 0, seed: 3, sizes: { products: 30, customers: 10, orders: 12, categories: 4 } });
+  const sizes = { products: 30, customers: 10, orders: 12, categories: 4 };
+  shopify = await startShopifySimulator({ port: 0, seed: 3, sizes });
+  bigcommerce = await startBigCommerceSimulator({ port: 0, seed: 3, sizes });
+  // Plain HTTP: WooCommerce accepts only OAuth 1.0a here, signed by the engine per attempt (woocommerce.md §2.3).
+  woocommerce = await startWooCommerceSimulator({ port: 0, seed: 3, sizes });
+  magento = await startMagento2Simulator({ port: 0, seed: 3, sizes });
   gw = await startGateway('upstreams: {}\nroutes: []\n');
   const consumer = await createConsumer(gw.gateway, 'shop-owner');
   key = (await createKey(gw.gateway, consumer.id)).key;
   const other = await createConsumer(gw.gateway, 'someone-else');
   otherKey = (await createKey(gw.gateway, other.id)).key;
   const { state, keyring } = gw.gateway.services;
-  const add = async (id: string, platform: 'shopify' | 'bigcommerce', baseUrl: string, token: string, settings: Record<string, unknown>) =>
+  // The strategy, its settings and the credential fields come from each platform's definition.
+  const add = async (id: string, definition: ConnectorDefinition, baseUrl: string, credentials: Record<string, string>) =>
     state.createConnection(
       {
         id,
         consumerId: consumer.id,
         kind: 'platform',
-        target: platform,
+        target: definition.platform,
         baseUrl,
-        authStrategy: 'header',
-        authSettings: settings,
-        credentials: sealCredentials(keyring, id, { access_token: token }),
+        authStrategy: definition.auth.strategy,
+        authSettings: definition.auth.settings,
+        credentials: sealCredentials(keyring, id, credentials),
       },
       'test',
     );
-  ids.shopify = (await add('conn_shop', 'shopify', shopify.url, shopify.token, SHOPIFY.auth.settings)).id;
-  ids.bigcommerce = (await add('conn_bc', 'bigcommerce', bigcommerce.apiUrl('v3').replace(/\/v3$/, ''), bigcommerce.token, BIGCOMMERCE.auth.settings)).id;
-  ids.down = (await add('conn_down', 'shopify', 'http://127.0.0.1:9', 'x', SHOPIFY.auth.settings)).id;
+  ids.shopify = (await add('conn_shop', SHOPIFY, shopify.url, { access_token: shopify.token })).id;
+  ids.bigcommerce = (await add('conn_bc', BIGCOMMERCE, bigcommerce.apiUrl('v3').replace(/\/v3$/, ''), { access_token: bigcommerce.token })).id;
+  ids.woocommerce = (await add('conn_woo', WOOCOMMERCE, woocommerce.url, { consumer_key: woocommerce.consumerKey, consumer_secret: woocommerce.consumerSecret })).id;
+  ids.magento2 = (await add('conn_m2', MAGENTO2, magento.url, { token: magento.token })).id;
+  ids.down = (await add('conn_down', SHOPIFY, 'http://127.0.0.1:9', { access_token: 'x' })).id;
 });
 
 afterAll(async () => {
   await gw.close();
   await shopify.close();
   await bigcommerce.close();
+  await woocommerce.close();
+  await magento.close();
 });
 
 async function api(path: string, init: { method?: string; body?: unknown; key?: string } = {}) {
@@ -73,8 +91,8 @@ async function api(path: string, init: { method?: string; body?: unknown; key?: 
 }
 
 describe('unified product.list', () => {
-  it('returns the same normalized shape from Shopify and BigCommerce', async () => {
-    for (const id of [ids.shopify, ids.bigcommerce]) {
+  it('returns the same normalized shape from Shopify, BigCommerce, WooCommerce and Magento 2', async () => {
+    for (const id of stores()) {
       const res = await api(`/v1/connections/${id}/products?limit=5`);
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body!.data).toHaveLength(5);
@@ -89,7 +107,7 @@ describe('unified product.list', () => {
   });
 
   it('pages to the end with one opaque cursor, and the method alias answers the same', async () => {
-    for (const id of [ids.shopify, ids.bigcommerce]) {
+    for (const id of stores()) {
       const seen: string[] = [];
       let cursor: string | null = null;
       for (let page = 0; page < 20; page++) {
@@ -122,16 +140,16 @@ describe('unified product.list', () => {
     const res = await api('/v1/product.list?connection=all&limit=3');
     expect(res.status).toBe(200);
     const byConnection = new Set((res.body!.data as { connection: string }[]).map((p) => p.connection));
-    expect(byConnection).toEqual(new Set([ids.shopify, ids.bigcommerce]));
+    expect(byConnection).toEqual(new Set(stores()));
     expect(res.body!.errors).toEqual([expect.objectContaining({ connection: ids.down, error: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE' }) })]);
-    const counts = await api('/v1/product.count?connection=conn_shop,conn_bc');
-    expect(counts.body).toMatchObject({ count: 60, counts: { conn_shop: 30, conn_bc: 30 } });
+    const counts = await api('/v1/product.count?connection=conn_shop,conn_bc,conn_woo,conn_m2');
+    expect(counts.body).toMatchObject({ count: 120, counts: { conn_shop: 30, conn_bc: 30, conn_woo: 30, conn_m2: 30 } });
   });
 });
 
 describe('orders, updates and errors', () => {
   it('normalizes orders with the native status kept', async () => {
-    for (const id of [ids.shopify, ids.bigcommerce]) {
+    for (const id of stores()) {
       const res = await api(`/v1/connections/${id}/orders?limit=5`);
       expect(res.status).toBe(200);
       for (const order of res.body!.data as Record<string, unknown>[]) {
@@ -142,9 +160,10 @@ describe('orders, updates and errors', () => {
   });
 
   it('updates price and stock, visible on re-read', async () => {
-    for (const id of [ids.shopify, ids.bigcommerce]) {
+    for (const id of stores()) {
       const list = await api(`/v1/connections/${id}/products?limit=30`);
-      const simple = (list.body!.data as { id: string; variants: unknown[] }[]).find((p) => p.variants.length <= 1)!;
+      // No running sale: a sale must stay below the new price.
+      const simple = (list.body!.data as { id: string; variants: unknown[]; sale_price: string | null }[]).find((p) => p.variants.length <= 1 && p.sale_price === null)!;
       const updated = await api(`/v1/connections/${id}/products/${simple.id}`, { method: 'PATCH', body: { price: '42.50', quantity: 7 } });
       expect(updated.status, JSON.stringify(updated.body)).toBe(200);
       const again = await api(`/v1/product.info?connection=${id}&id=${simple.id}`);
@@ -153,7 +172,7 @@ describe('orders, updates and errors', () => {
   });
 
   it('answers 404 for missing records and for connections of other consumers', async () => {
-    expect((await api(`/v1/connections/${ids.shopify}/products/999999999`)).body!.error.code).toBe('NOT_FOUND');
+    for (const id of stores()) expect((await api(`/v1/connections/${id}/products/999999999`)).body!.error.code).toBe('NOT_FOUND');
     const foreign = await api(`/v1/connections/${ids.shopify}/products`, { key: otherKey });
     expect(foreign.status).toBe(404);
     expect(foreign.body!.error.code).toBe('CONNECTION_NOT_FOUND');
@@ -177,6 +196,15 @@ describe('passthrough and docs', () => {
     // Shopify counts active products by default (shopify.md §3); the unified count says the same with status=active.
     const active = await api(`/v1/connections/${ids.shopify}/products/count?status=active`);
     expect(res.body).toEqual({ count: active.body!.count });
+  });
+
+  it('signs WooCommerce passthrough calls and sends the Magento bearer token', async () => {
+    const woo = await api(`/v1/connections/${ids.woocommerce}/raw/wp-json/wc/v3/products?per_page=2`);
+    expect(woo.status, JSON.stringify(woo.body)).toBe(200);
+    expect(woo.body).toHaveLength(2);
+    const m2 = await api(`/v1/connections/${ids.magento2}/raw/rest/V1/store/storeConfigs`);
+    expect(m2.status, JSON.stringify(m2.body)).toBe(200);
+    expect((m2.body as unknown as Array<{ code: string }>)[0]?.code).toBe('default');
   });
 
   it('serves the OpenAPI document and the docs page without a key', async () => {

@@ -2,7 +2,8 @@
  * The shape of a connector definition (STYLE.md §4: definition.ts is data): API version,
  * base URL, the connection's fields, how the credential is injected (an existing credential
  * strategy: name + settings + credential fields), paging kinds, the rate-limit model with
- * its response headers and the shield budget it implies, and the endpoint table. The schema
+ * its response headers and the shield budget it implies (`unpublished` where the platform
+ * sets no limit and the budget is the connector's own), and the endpoint table. The schema
  * is checked in the connector tests; `endpoint()` turns a table row into a request.
  *
  *   endpoint(SHOPIFY, 'products.get', { id: '8100000001' }, { fields: 'id,title' });
@@ -11,6 +12,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { PlatformRequest } from '../connector.js';
 
 const Text = (description: string) => Type.String({ minLength: 1, description });
+
+const HEADER_NAME = '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$';
+const HeaderName = Type.String({ pattern: HEADER_NAME });
 
 export const ConnectionField = Type.Object(
   {
@@ -49,6 +53,17 @@ export const Paging = Type.Union([
   ),
   Type.Object(
     {
+      kind: Type.Literal('offset'),
+      offsetParam: Text('0-based item offset parameter.'),
+      limitParam: Text('Page size parameter.'),
+      totalHeader: Type.Optional(Type.String({ pattern: HEADER_NAME, description: 'Response header carrying the result-set total, when the platform reports it there.' })),
+      defaultSize: Type.Integer({ minimum: 1 }),
+      maxSize: Type.Integer({ minimum: 1 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
       kind: Type.Literal('keyset'),
       afterParam: Text('Parameter bounding the id from below.'),
       inclusive: Type.Boolean({ description: 'Whether the bound includes the id itself (min_id) or not (id:greater).' }),
@@ -74,12 +89,11 @@ export const Paging = Type.Union([
   ),
 ]);
 
-const HeaderName = Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' });
-
 /** Maps onto the shield's config (pipeline/upstream/shield/schema.ts): budget limits and header presets. */
 const ShieldHint = Type.Object(
   {
     limits: Type.Array(Type.Record(Type.String(), Type.Union([Type.Number(), Type.String()]))),
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, description: 'Most calls in flight to one store, across every instance.' })),
     learn: Type.Array(Type.String()),
     scope: Type.Union([Type.Literal('per_connection'), Type.Literal('per_upstream')]),
   },
@@ -114,6 +128,19 @@ export const RateLimitModel = Type.Union([
       shield: ShieldHint,
     },
     { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      model: Type.Literal('unpublished'),
+      per: Text('Who a limiter in front of the platform (host, CDN, WAF) would count.'),
+      reason: Text('Why the shield budget is what it is.'),
+      headers: Type.Object({ retryAfter: HeaderName }, { additionalProperties: false, description: 'Seconds to wait on a 429 from whatever sits in front.' }),
+      shield: ShieldHint,
+    },
+    {
+      additionalProperties: false,
+      description: 'The platform itself sets no request limit; the shield budget is the connector\'s own, conservative choice.',
+    },
   ),
 ]);
 

@@ -204,13 +204,16 @@ describe('Shopify connector against the simulator', () => {
 });
 
 describe('connector registry', () => {
-  it('knows Shopify and BigCommerce by platform name, and nothing else', () => {
+  it('knows Shopify, BigCommerce, WooCommerce and Magento 2 by platform name, and nothing else', () => {
     expect(connectorFor('shopify')?.connector.platform).toBe('shopify');
     expect(connectorFor('shopify')?.definition).toBe(SHOPIFY);
-    expect(connectorFor('bigcommerce')?.connector.platform).toBe('bigcommerce');
+    for (const platform of ['bigcommerce', 'woocommerce', 'magento2']) {
+      expect(connectorFor(platform)?.connector.platform).toBe(platform);
+      expect(connectorFor(platform)?.definition.platform).toBe(platform);
+    }
     expect(connectorFor('prestashop')).toBeUndefined();
     expect(connectorFor('__proto__')).toBeUndefined();
-    expect(connectedPlatforms()).toEqual(['shopify', 'bigcommerce']);
+    expect(connectedPlatforms()).toEqual(['shopify', 'bigcommerce', 'woocommerce', 'magento2']);
   });
 });
 
