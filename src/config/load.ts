@@ -145,7 +145,8 @@ export function formatPath(keys: readonly (string | number)[]): string {
   return out;
 }
 
-function pointerToKeys(pointer: string): (string | number)[] {
+/** A JSON Pointer (RFC 6901) as path keys; digit-only segments become indexes. */
+export function pointerToKeys(pointer: string): (string | number)[] {
   if (pointer === '') return [];
   return pointer
     .slice(1)

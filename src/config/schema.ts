@@ -8,7 +8,8 @@
  *   routes:
  *     - { name: catalog, match: { path: /catalog/* }, upstream: catalog, strip_prefix: true }
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { ByteSize, Duration, Section, Strict } from './schema-types.js';
 import { AuthSchema, AuthenticateSchema } from '../pipeline/authenticate/schema.js';
 import { CredentialsSchema } from '../pipeline/upstream/credentials/schema.js';
 import { ShieldSchema } from '../pipeline/upstream/shield/schema.js';
@@ -18,29 +19,10 @@ import { ValidateSchema } from '../pipeline/validate/schema.js';
 import { TransformRequestSchema } from '../pipeline/transform-request/schema.js';
 import { TransformResponseSchema } from '../pipeline/transform-response/schema.js';
 
-const DURATION_PATTERN = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$';
-
-/** A duration: `250ms`, `5s`, `2m`, `1h`, or an integer number of milliseconds. */
-const Duration = (description: string, defaultValue?: string) =>
-  Type.Union([Type.String({ pattern: DURATION_PATTERN }), Type.Integer({ minimum: 0 })], {
-    description,
-    expected: 'a duration such as 250ms, 5s, 2m or 1h, or an integer of milliseconds',
-    ...(defaultValue === undefined ? {} : { default: defaultValue }),
-  });
-
-const ByteSize = (description: string, defaultValue?: number) =>
-  Type.Integer({ minimum: 1, description, ...(defaultValue === undefined ? {} : { default: defaultValue }) });
-
 const Port = (description: string, defaultValue: number) =>
   Type.Integer({ minimum: 0, maximum: 65535, default: defaultValue, description });
 
 const StatusCode = Type.Integer({ minimum: 100, maximum: 599 });
-
-const Strict = <T extends Record<string, TSchema>>(properties: T, description: string) =>
-  Type.Object(properties, { additionalProperties: false, description });
-
-/** A section that may be left out; its fields' defaults still apply. */
-const Section = <T extends TSchema>(schema: T) => Type.Optional(Type.Unsafe<T['static']>({ ...schema, default: {} }));
 
 export const ListenerTls = Strict(
   {
@@ -55,9 +37,9 @@ export const ProxyListener = Strict(
     host: Type.String({ default: '127.0.0.1', description: 'Address to bind; use 0.0.0.0 to serve other machines.' }),
     port: Port('TCP port for client traffic (0 picks a free port).', 8080),
     tls: Type.Optional(ListenerTls),
-    headers_timeout: Duration('Time allowed for a client to send the request headers (slow-header cut-off).', '30s'),
-    request_timeout: Duration('Time allowed for a client to send the whole request, body included (slow-body cut-off); 0 disables.', '5m'),
-    keep_alive_timeout: Duration('How long an idle client connection is kept open.', '65s'),
+    headers_timeout: Duration('Time allowed for a client to send the request headers (slow-header cut-off).', { default: '30s' }),
+    request_timeout: Duration('Time allowed for a client to send the whole request, body included (slow-body cut-off); 0 disables.', { default: '5m' }),
+    keep_alive_timeout: Duration('How long an idle client connection is kept open.', { default: '65s' }),
     max_header_bytes: ByteSize('Largest request header section accepted by the listener (431 past it).', 16384),
     trust_forwarded: Type.Boolean({
       default: false,
@@ -111,8 +93,8 @@ export const Retries = Strict(
 export const ActiveHealthCheck = Strict(
   {
     path: Type.String({ default: '/', pattern: '^/', description: 'Path probed on each target.' }),
-    interval: Duration('Time between probes of one target.', '10s'),
-    timeout: Duration('Probe timeout.', '2s'),
+    interval: Duration('Time between probes of one target.', { default: '10s' }),
+    timeout: Duration('Probe timeout.', { default: '2s' }),
     expected_statuses: Type.Array(StatusCode, { default: [200, 204], description: 'Statuses that count as a healthy probe.' }),
     healthy_threshold: Type.Integer({ minimum: 1, default: 2, description: 'Consecutive good probes to mark a target healthy.' }),
     unhealthy_threshold: Type.Integer({ minimum: 1, default: 3, description: 'Consecutive bad probes to mark a target unhealthy.' }),
@@ -124,7 +106,7 @@ export const PassiveHealthCheck = Strict(
   {
     consecutive_failures: Type.Integer({ minimum: 1, default: 5, description: 'Consecutive failed requests (connect errors, resets, timeouts or listed statuses) that eject a target.' }),
     statuses: Type.Array(StatusCode, { default: [500, 502, 503, 504], description: 'Response statuses counted as failures.' }),
-    cooldown: Duration('How long an ejected target stays out before one probe request is let through.', '30s'),
+    cooldown: Duration('How long an ejected target stays out before one probe request is let through.', { default: '30s' }),
   },
   'Ejection of targets that fail live traffic.',
 );
@@ -132,10 +114,10 @@ export const PassiveHealthCheck = Strict(
 export const CircuitBreaker = Strict(
   {
     enabled: Type.Boolean({ default: true, description: 'Turn the breaker on for every target.' }),
-    window: Duration('Rolling window over which the failure rate is computed.', '10s'),
+    window: Duration('Rolling window over which the failure rate is computed.', { default: '10s' }),
     min_requests: Type.Integer({ minimum: 1, default: 20, description: 'Requests needed in the window before the breaker can open.' }),
     failure_rate: Type.Number({ minimum: 0, maximum: 1, default: 0.5, description: 'Failure share in the window that opens the breaker.' }),
-    open_for: Duration('How long the breaker stays open before half-open trials.', '15s'),
+    open_for: Duration('How long the breaker stays open before half-open trials.', { default: '15s' }),
     half_open_requests: Type.Integer({ minimum: 1, default: 3, description: 'Trial requests let through when half-open; all must succeed to close.' }),
   },
   'Per-target circuit breaker (closed, open, half-open).',
@@ -182,7 +164,7 @@ export const HashOn = Strict(
 export const Pool = Strict(
   {
     connections: Type.Integer({ minimum: 1, default: 128, description: 'Most open connections per target.' }),
-    keep_alive_timeout: Duration('Idle time before a pooled connection is closed (capped by the upstream\'s Keep-Alive hint).', '4s'),
+    keep_alive_timeout: Duration('Idle time before a pooled connection is closed (capped by the upstream\'s Keep-Alive hint).', { default: '4s' }),
   },
   'Connection pool per target.',
 );
@@ -286,7 +268,7 @@ export const Logging = Strict(
 export const Server = Strict(
   {
     data_dir: Type.String({ default: './data', description: 'Directory for local state (generated admin token, embedded databases).' }),
-    drain_timeout: Duration('On SIGTERM, how long in-flight requests may take to finish before exit.', '30s'),
+    drain_timeout: Duration('On SIGTERM, how long in-flight requests may take to finish before exit.', { default: '30s' }),
   },
   'Process behaviour.',
 );
@@ -319,10 +301,10 @@ export const Commerce = Strict(
     timeouts: Section(
       Strict(
         {
-          connect: Duration('Connect timeout to a store.', '5s'),
-          response_headers: Duration('Time for a store to start answering.', '30s'),
-          body_idle: Duration('Longest silence inside a store\'s answer.', '30s'),
-          total: Duration('Whole budget of one platform call, retries included.', '2m'),
+          connect: Duration('Connect timeout to a store.', { default: '5s' }),
+          response_headers: Duration('Time for a store to start answering.', { default: '30s' }),
+          body_idle: Duration('Longest silence inside a store\'s answer.', { default: '30s' }),
+          total: Duration('Whole budget of one platform call, retries included.', { default: '2m' }),
         },
         'Timeouts of platform calls.',
       ),

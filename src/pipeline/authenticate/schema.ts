@@ -1,5 +1,6 @@
 /** Config of the `authenticate` policy (routes[].policies.authenticate). */
 import { Type } from '@sinclair/typebox';
+import { Duration } from '../../config/schema-types.js';
 
 export const AuthenticateSchema = Type.Object(
   {
@@ -11,13 +12,6 @@ export const AuthenticateSchema = Type.Object(
   },
   { additionalProperties: false, description: 'Identify the consumer; 401 without valid credentials, 403 when out of scope.' },
 );
-
-const Duration = (description: string, defaultValue: string) =>
-  Type.Union([Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$' }), Type.Integer({ minimum: 0 })], {
-    description,
-    default: defaultValue,
-    expected: 'a duration such as 250ms, 5s, 2m or 1h, or an integer of milliseconds',
-  });
 
 export const JwtIssuerSchema = Type.Object(
   {
@@ -32,7 +26,7 @@ export const JwtIssuerSchema = Type.Object(
       description: 'Accepted signature algorithms (asymmetric only).',
     }),
     consumer_claim: Type.String({ default: 'sub', description: 'Claim whose value is the consumer id.' }),
-    clock_skew: Duration('Tolerance for `exp` and `nbf`.', '30s'),
+    clock_skew: Duration('Tolerance for `exp` and `nbf`.', { default: '30s' }),
   },
   { additionalProperties: false, description: 'A trusted JWT issuer.' },
 );
@@ -45,7 +39,7 @@ export const AuthSchema = Type.Object(
         { additionalProperties: false, description: 'JWT verification.' },
       ),
     ),
-    key_cache_ttl: Duration('Longest an API key lookup is reused without asking the store (changes are also pushed).', '60s'),
+    key_cache_ttl: Duration('Longest an API key lookup is reused without asking the store (changes are also pushed).', { default: '60s' }),
   },
   { additionalProperties: false, description: 'How callers authenticate to Unigate.' },
 );

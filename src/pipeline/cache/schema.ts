@@ -8,16 +8,8 @@
  *     stale_while_revalidate: 30s
  *     tags: ["connection:{connection}"]
  */
-import { Type, type TSchema } from '@sinclair/typebox';
-
-const Duration = (description: string, defaultValue: string) =>
-  Type.Union([Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h|d)$' }), Type.Integer({ minimum: 0 })], {
-    description,
-    default: defaultValue,
-    expected: 'a duration such as 30s, 5m, 1h or 1d, or an integer of milliseconds',
-  });
-
-const Section = <T extends TSchema>(schema: T) => Type.Optional(Type.Unsafe<T['static']>({ ...schema, default: {} }));
+import { Type } from '@sinclair/typebox';
+import { Duration, Section } from '../../config/schema-types.js';
 
 const HeaderName = Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$' });
 
@@ -26,7 +18,7 @@ export const DEFAULT_STATUSES = [200, 203, 204, 300, 301, 308, 404, 405, 410, 41
 
 export const CacheSchema = Type.Object(
   {
-    ttl: Duration('Freshness for responses that carry none (no max-age, s-maxage or Expires); 0 leaves them uncached.', '0s'),
+    ttl: Duration('Freshness for responses that carry none (no max-age, s-maxage or Expires); 0 leaves them uncached.', { default: '0s', days: true }),
     heuristic: Type.Boolean({
       default: false,
       description: 'Without explicit freshness or ttl, use 10% of the time since Last-Modified (RFC 9111 §4.2.2).',
@@ -48,11 +40,11 @@ export const CacheSchema = Type.Object(
         { additionalProperties: false, description: 'What the cache key is made of, besides the route and path.' },
       ),
     ),
-    stale_while_revalidate: Duration('Serve a stale entry this long past its freshness while one background request refreshes it, unless the response sets its own (RFC 5861).', '0s'),
-    stale_if_error: Duration('Serve a stale entry this long past its freshness when the upstream fails, unless the response sets its own (RFC 5861).', '0s'),
-    keep_for_revalidation: Duration('Keep an expired entry with an ETag or Last-Modified this long, to revalidate it with a conditional request.', '5m'),
+    stale_while_revalidate: Duration('Serve a stale entry this long past its freshness while one background request refreshes it, unless the response sets its own (RFC 5861).', { default: '0s', days: true }),
+    stale_if_error: Duration('Serve a stale entry this long past its freshness when the upstream fails, unless the response sets its own (RFC 5861).', { default: '0s', days: true }),
+    keep_for_revalidation: Duration('Keep an expired entry with an ETag or Last-Modified this long, to revalidate it with a conditional request.', { default: '5m', days: true }),
     max_body_bytes: Type.Integer({ minimum: 1, default: 1048576, description: 'Larger responses stream to the client and are not cached.' }),
-    coalesce_wait: Duration('How long concurrent misses for one key wait for the first one\'s response before going upstream themselves.', '10s'),
+    coalesce_wait: Duration('How long concurrent misses for one key wait for the first one\'s response before going upstream themselves.', { default: '10s', days: true }),
     tags: Type.Array(Type.String({ minLength: 1 }), {
       default: [],
       description: 'Tags for purging; `{route}`, `{upstream}`, `{consumer}` and `{connection}` are replaced, e.g. `connection:{connection}`.',

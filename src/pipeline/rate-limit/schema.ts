@@ -10,14 +10,9 @@
  *     on_store_error: open
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { Duration as BaseDuration } from '../../config/schema-types.js';
 
-const LONG_DURATION = '^[0-9]+(\\.[0-9]+)?(ms|s|m|h|d)$';
-
-const Duration = (description: string) =>
-  Type.Union([Type.String({ pattern: LONG_DURATION }), Type.Integer({ minimum: 1 })], {
-    description,
-    expected: 'a duration such as 500ms, 1s, 1m, 1h or 1d, or an integer of milliseconds',
-  });
+const Duration = (description: string) => BaseDuration(description, { days: true, minimum: 1 });
 
 export const LimitSchema = Type.Object(
   {

@@ -6,7 +6,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { formatPath } from '../../config/load.js';
+import { formatPath, pointerToKeys } from '../../config/load.js';
 import { UnigateError } from '../../errors/unigate-error.js';
 
 export interface Problem {
@@ -62,7 +62,7 @@ function describe(errors: ErrorObject[], prefix: Keys): Problem[] {
   const out: Problem[] = [];
   const seen = new Set<string>();
   for (const err of kept) {
-    const keys: (string | number)[] = [...prefix, ...pointerKeys(err.instancePath)];
+    const keys: (string | number)[] = [...prefix, ...pointerToKeys(err.instancePath)];
     const params = err.params as Record<string, unknown>;
     let message: string;
     switch (err.keyword) {
@@ -111,11 +111,3 @@ function unionMessage(err: ErrorObject, branches: ErrorObject[]): string {
   return 'does not match any allowed form';
 }
 
-function pointerKeys(pointer: string): (string | number)[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((part) => (/^[0-9]+$/.test(part) ? Number(part) : part));
-}

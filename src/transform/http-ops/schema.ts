@@ -15,10 +15,8 @@
  *   status: [{ from: 404, to: 200 }, { from: 5xx, to: 502 }]
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Strict } from '../../config/schema-types.js';
 import type { CamelCased } from '../../config/case.js';
-
-const Strict = <T extends Record<string, TSchema>>(properties: T, description: string) =>
-  Type.Object(properties, { additionalProperties: false, description });
 
 /** RFC 9110 §5.1: a field name is a token. */
 export const HEADER_NAME_PATTERN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$";

@@ -16,10 +16,8 @@
  *   - { op: wrap, key: data }
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Strict } from '../../config/schema-types.js';
 import type { CamelCased } from '../../config/case.js';
-
-const Strict = <T extends Record<string, TSchema>>(properties: T, description: string) =>
-  Type.Object(properties, { additionalProperties: false, description });
 
 const PATH_HELP = 'JSON Pointer (`/variants/0/price`) or dotted path (`variants.0.price`); "" is the whole value.';
 const Path = (what: string) => Type.String({ description: `${what} ${PATH_HELP}` });

@@ -3,6 +3,7 @@
  * authentication, renewal and the header the token goes in, and the inject/refused pair
  * over the token cache in oauth2-tokens.ts.
  */
+import { Duration } from '../../../config/schema-types.js';
 import { Type } from '@sinclair/typebox';
 import { parseDuration } from '../../../config/duration.js';
 import { SettingsProblem } from './settings.js';
@@ -17,10 +18,7 @@ export const OAuth2Fields = {
     default: 'client_secret_basic',
     description: 'How the client authenticates to the token endpoint (RFC 6749 §2.3.1): HTTP Basic, or client_id and client_secret in the form body.',
   }),
-  refresh_before: Type.Union([Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$' }), Type.Integer({ minimum: 0 })], {
-    default: '60s',
-    description: 'Renew the access token this long before it expires (at most half its lifetime), in the background.',
-  }),
+  refresh_before: Duration('Renew the access token this long before it expires (at most half its lifetime), in the background.', { default: '60s' }),
   header: Type.String({ pattern: HEADER_NAME, default: 'Authorization', description: 'Header that carries the access token.' }),
   template: Type.String({
     pattern: '\\{access_token\\}',

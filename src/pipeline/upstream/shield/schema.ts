@@ -8,18 +8,9 @@
  *     queue: { max_size: 200, timeout: 10s, max_timeout: 60s }
  *     max_retry_after: 30s
  */
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import { Duration, Section } from '../../../config/schema-types.js';
 import { LimitSchema } from '../../rate-limit/schema.js';
-
-const Duration = (description: string, defaultValue: string) =>
-  Type.Union([Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$' }), Type.Integer({ minimum: 0 })], {
-    description,
-    default: defaultValue,
-    expected: 'a duration such as 250ms, 5s, 2m or 1h, or an integer of milliseconds',
-  });
-
-/** An object that may be left out while its fields' defaults still apply. */
-const Section = <T extends TSchema>(schema: T) => Type.Optional(Type.Unsafe<T['static']>({ ...schema, default: {} }));
 
 const HeaderName = (description: string) => Type.String({ pattern: '^[A-Za-z0-9!#$%&\'*+.^_`|~-]+$', description });
 
@@ -64,8 +55,8 @@ export const ShieldSchema = Type.Object(
       Type.Object(
         {
           max_size: Type.Integer({ minimum: 0, default: 100, description: 'Requests that may wait for this upstream on one instance; past it, 429 UPSTREAM_RATE_LIMITED.' }),
-          timeout: Duration('Longest a request waits for the budget before 429 UPSTREAM_RATE_LIMITED.', '10s'),
-          max_timeout: Duration('Most a client may ask for with the timeout header.', '60s'),
+          timeout: Duration('Longest a request waits for the budget before 429 UPSTREAM_RATE_LIMITED.', { default: '10s' }),
+          max_timeout: Duration('Most a client may ask for with the timeout header.', { default: '60s' }),
           timeout_header: Type.String({
             default: 'x-unigate-queue-timeout',
             description: 'Request header with which a client sets its own wait (a duration or milliseconds), capped by max_timeout.',
@@ -74,7 +65,7 @@ export const ShieldSchema = Type.Object(
         { additionalProperties: false, description: 'The wait queue: fair between consumers (round robin), bounded, with a deadline.' },
       ),
     ),
-    max_retry_after: Duration('Cap on a pause an upstream asks for (Retry-After, a reset time): a backend saying "one hour" pauses this long at most.', '30s'),
+    max_retry_after: Duration('Cap on a pause an upstream asks for (Retry-After, a reset time): a backend saying "one hour" pauses this long at most.', { default: '30s' }),
     retries_after_429: Type.Integer({ minimum: 0, maximum: 10, default: 2, description: 'Times one request is re-sent after a 429, once the pause is over and if its deadline allows.' }),
     retry_unsafe_methods: Type.Boolean({ default: false, description: 'Also re-send POST and PATCH after a 429 (the backend refused them unprocessed).' }),
     on_store_error: Type.Union([Type.Literal('open'), Type.Literal('closed')], {
@@ -82,7 +73,7 @@ export const ShieldSchema = Type.Object(
       description: 'When the shared store cannot answer: send without pacing (open) or refuse with 503 (closed).',
       expected: 'open or closed',
     }),
-    lease_ttl: Duration('A concurrency slot frees itself after this long even if its holder crashed.', '60s'),
+    lease_ttl: Duration('A concurrency slot frees itself after this long even if its holder crashed.', { default: '60s' }),
   },
   { additionalProperties: false, description: 'Outbound pacing (the shield): budgets, a fair queue, and learning from the backend\'s rate headers.' },
 );
