@@ -63,8 +63,16 @@ export function isDecimal(value: unknown): value is string {
  */
 export function formatMoney(value: unknown, minDecimals = 2): string | null | undefined {
   if (value === null || value === undefined || value === '') return null;
-  const scaled = parse(value);
-  return scaled === undefined ? undefined : format(scaled, minDecimals);
+  const text = typeof value === 'number' ? numberText(value) : typeof value === 'string' ? value.trim() : undefined;
+  const m = text === undefined ? null : DECIMAL.exec(text);
+  if (!m) return undefined;
+  // Formatting needs no arithmetic: the digits are rearranged as text (a catalog page has
+  // thousands of amounts; BigInt is kept for sums and products).
+  const [, sign, int = '0', frac = ''] = m;
+  const whole = int.replace(/^0+(?=\d)/, '');
+  const decimals = frac.replace(/0+$/, '').padEnd(minDecimals, '0');
+  const out = decimals === '' ? whole : `${whole}.${decimals}`;
+  return sign === '-' && /[1-9]/.test(out) ? `-${out}` : out;
 }
 
 function combine(values: readonly unknown[], op: (acc: bigint, next: bigint) => bigint): string | undefined {
