@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: starts a fast upstream (nginx, static JSON) and every candidate in
+ * `npm run bench`: starts a fast upstream (nginx, static JSON and XML) and every candidate in
  * bench/candidates.mjs, checks each returns the right bodies, then measures them with wrk,
- * interleaved (each round runs every candidate once per body size), and prints medians
+ * interleaved (each round runs every candidate once per body it takes), and prints medians
  * and in-round ratios. Proxies are pinned to one CPU, wrk and the upstream to another.
  *
  *   BENCH_DURATION=2s BENCH_ROUNDS=1 npm run bench     # smoke run
+ *   npm run bench -- sync                              # the catalog sync instead (bench/sync.mjs)
  *
  * Settings (environment):
  *   BENCH_DURATION=10s  BENCH_ROUNDS=3  BENCH_CONNECTIONS=50  BENCH_THREADS=2  BENCH_WARMUP=2s (0: none)
  *   BENCH_ONLY=id,id            candidates to run (ids from candidates.mjs)
- *   BENCH_BODIES=small,64KiB    body sizes to run
+ *   BENCH_BODIES=small,64KiB    bodies to run (names from candidates.mjs BODIES: small, 64KiB, products, xml, commerce:<platform>)
  *   BENCH_PROXY_CPU=1  BENCH_LOAD_CPU=0  BENCH_PIN=1 (0: no taskset)
  *   BENCH_UNIGATE_LOG=file      Unigate's request log: file (counted, emptied per run) or devnull
  *   BENCH_UNIGATE_NODE_ARGS, BENCH_PEER_NODE_ARGS   extra node flags (--cpu-prof, --import a probe)
@@ -18,19 +19,21 @@
  *   BENCH_CANDIDATES=<module>   another module shaped like candidates.mjs (one-off A/B variants)
  *   BENCH_TIMEOUT=<seconds>     overall bound (default: 1.5 × the plan + 60 s)
  *   BENCH_KEEP=1                keep the scratch dir and a copy of each run's Unigate request log
+ *   BENCH_REDIS_URL=redis://127.0.0.1:6379   the Redis of the Redis variants (they fail the run when it is down)
  * Scratch files and results go to .bench/ (git-ignored).
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BODIES } from './lib/bodies.mjs';
 import { NGINX, nginxVersion, startNginx, upstreamConf } from './lib/nginx.mjs';
 import { freePort, installCleanup, isStopping, onBail, sleep, stop, stopAll } from './lib/processes.mjs';
 import { CLK_TCK, cpuBusy, cpuModel, cpuSnapshot, cpuTicks, peakRssBytes, runQueueWaitNs } from './lib/procfs.mjs';
 import { checkTargets, formatTables, formatTargets, summarize } from './lib/report.mjs';
 import { WRK, durationSeconds, runWrk, wrkVersion } from './lib/wrk.mjs';
+import { exactBody } from './lib/launchers.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const log = (text) => process.stderr.write(`${text}\n`);
@@ -120,22 +123,29 @@ function formatShares(shares) {
     .join(', ');
 }
 
-/** Fetches every body through `url` a few times; throws unless each is 200 with the exact bytes. */
-async function checkBodies(label, url, headers, bodies) {
+/** Whether `candidate` runs `body`: the bodies it lists, or the standard ones. */
+function takes(candidate, body) {
+  return candidate.bodies === undefined ? body.standard === true : candidate.bodies.includes(body.name);
+}
+
+/** Fetches each body through the candidate a few times; throws unless every answer passes its check. */
+async function checkBodies(label, handle, check, bodies) {
   for (const body of bodies) {
-    for (let i = 0; i < 3; i++) {
+    const path = handle.pathFor?.(body) ?? body.path;
+    for (let attempt = 0; attempt < 3; attempt++) {
       let res;
       try {
-        res = await fetch(url + body.path, { headers });
+        res = await fetch(handle.url + path, { headers: handle.headers ?? {} });
       } catch (err) {
-        throw new Error(`body check failed: ${label} GET ${body.path}: ${err.cause?.message ?? err.message}`);
+        throw new Error(`body check failed: ${label} GET ${path}: ${err.cause?.message ?? err.message}`);
       }
-      const got = Buffer.from(await res.arrayBuffer());
-      if (res.status !== 200 || !got.equals(body.content)) {
-        throw new Error(
-          `body check failed: ${label} GET ${body.path} answered ${res.status} with ${got.length} bytes (expected 200 with ${body.content.length} bytes)` +
-            (got.length < 600 ? `: ${got.toString('utf8')}` : ''),
-        );
+      const answer = { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+      try {
+        if (check !== undefined) await check(body, answer, attempt);
+        else if (body.content !== undefined) exactBody(body, answer);
+        else if (answer.status !== 200) throw new Error(`answered ${answer.status}: ${answer.bytes.toString('utf8').slice(0, 600)}`);
+      } catch (err) {
+        throw new Error(`body check failed: ${label} GET ${path} (attempt ${attempt + 1}): ${err.message}`);
       }
     }
   }
@@ -146,15 +156,18 @@ async function main() {
   const defaults = await import('./candidates.mjs');
   const chosen = process.env.BENCH_CANDIDATES ? await import(pathToFileURL(resolve(process.env.BENCH_CANDIDATES)).href) : defaults;
   const CANDIDATES = chosen.CANDIDATES;
+  const BODIES = chosen.BODIES ?? defaults.BODIES;
   const REFERENCES = chosen.REFERENCES ?? defaults.REFERENCES;
   const TARGETS = chosen.TARGETS ?? defaults.TARGETS;
   const pinning = preflight(settings);
-  const candidates = CANDIDATES.filter((c) => settings.only === undefined || settings.only.includes(c.id));
-  const bodies = BODIES.filter((b) => settings.bodies === undefined || settings.bodies.includes(b.name));
+  const wantedBodies = BODIES.filter((b) => settings.bodies === undefined || settings.bodies.includes(b.name));
+  const candidates = CANDIDATES.filter((c) => (settings.only === undefined || settings.only.includes(c.id)) && wantedBodies.some((b) => takes(c, b)));
+  const bodies = wantedBodies.filter((b) => candidates.some((c) => takes(c, b)));
   if (candidates.length === 0 || bodies.length === 0) throw new Error('nothing to measure: check BENCH_ONLY and BENCH_BODIES');
 
   const warmupS = settings.warmup === '0' ? 0 : durationSeconds(settings.warmup);
-  const runs = settings.rounds * bodies.length * candidates.length;
+  const pairs = bodies.reduce((n, b) => n + candidates.filter((c) => takes(c, b)).length, 0);
+  const runs = settings.rounds * pairs;
   const planS = runs * (warmupS + durationSeconds(settings.duration) + 1.5) + 5 * candidates.length + 10;
   const boundS = settings.timeoutS ?? Math.ceil(planS * 1.5 + 60);
   installCleanup(boundS * 1000);
@@ -170,30 +183,37 @@ async function main() {
   const runDir = join(benchDir, `run-${stamp}`);
   mkdirSync(runDir, { recursive: true });
   if (!settings.keep) onBail(() => rmSync(runDir, { recursive: true, force: true }));
-  log(`bench: ${candidates.length} candidates × ${bodies.length} bodies × ${settings.rounds} rounds of ${settings.duration} (+${settings.warmup} warm-up), ` +
+  log(`bench: ${pairs} candidate×body pairs (${candidates.length} candidates, ${bodies.length} bodies) × ${settings.rounds} rounds of ${settings.duration} (+${settings.warmup} warm-up), ` +
     `${settings.connections} connections; about ${Math.round(planS / 60)} min, bounded at ${Math.round(boundS / 60)} min`);
   log(`bench: proxies on CPU ${pinning.proxyCpu ?? 'any'}, wrk and upstream on CPU ${pinning.loadCpu ?? 'any'}; scratch in ${relative(REPO_ROOT, runDir)}`);
 
-  // The upstream: static files, one worker, on the load CPU.
+  // The upstream: static files, one worker, on the load CPU. /secured/<path> serves the same
+  // files only with the credential the injection variants must add.
   const www = join(runDir, 'www');
   mkdirSync(www, { recursive: true });
-  for (const body of bodies) writeFileSync(join(www, `${body.path.slice(1)}.json`), body.content);
+  const served = BODIES.filter((b) => b.file !== undefined);
+  for (const body of served) writeFileSync(join(www, body.file), body.content);
+  const securedKey = randomBytes(16).toString('hex');
   const upstreamPort = await freePort();
   const upstreamPrefix = join(runDir, 'nginx-upstream');
   const upstream = await startNginx({
     name: 'nginx upstream',
     prefix: upstreamPrefix,
-    conf: upstreamConf({ prefix: upstreamPrefix, port: upstreamPort, root: www }),
+    conf: upstreamConf({ prefix: upstreamPrefix, port: upstreamPort, root: www, securedKey }),
     port: upstreamPort,
     cpu: pinning.loadCpu,
   });
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
-  await checkBodies('upstream', upstreamUrl, {}, bodies);
+  const upstreamHandle = { url: upstreamUrl, headers: {} };
+  await checkBodies('upstream', upstreamHandle, undefined, served);
+  await checkBodies('upstream /secured', { url: `${upstreamUrl}/secured`, headers: { 'x-upstream-key': securedKey } }, undefined, served);
 
   const ctx = {
     repoRoot: REPO_ROOT,
+    distDir: dirname(settings.unigateEntry),
     runDir,
-    upstream: { url: upstreamUrl, port: upstreamPort, pids: upstream.pids },
+    loadCpu: pinning.loadCpu,
+    upstream: { url: upstreamUrl, port: upstreamPort, pids: upstream.pids, securedKey },
     proxyCpu: pinning.proxyCpu,
     unigateLog: settings.unigateLog,
     unigateNodeArgs: settings.unigateNodeArgs,
@@ -206,9 +226,9 @@ async function main() {
     log(`bench: starting ${candidate.label}`);
     const handle = await candidate.start(ctx);
     handles.set(candidate.id, handle);
-    await checkBodies(candidate.label, handle.url, handle.headers ?? {}, bodies);
+    await checkBodies(candidate.label, handle, candidate.check, bodies.filter((b) => takes(candidate, b)));
   }
-  log('bench: every candidate returns both bodies intact');
+  log('bench: every candidate answers each of its bodies correctly');
 
   const records = [];
   let failures = 0;
@@ -217,38 +237,46 @@ async function main() {
     const order = candidates.map((_, i) => candidates[(i + round - 1) % candidates.length]);
     for (const body of bodies) {
       for (const candidate of order) {
+        if (!takes(candidate, body)) continue;
         const handle = handles.get(candidate.id);
+        const connections = body.connections ?? settings.connections;
         const wrkOptions = {
-          url: handle.url + body.path,
-          connections: settings.connections,
-          threads: settings.threads,
+          url: handle.url + (handle.pathFor?.(body) ?? body.path),
+          connections,
+          threads: Math.min(settings.threads, connections),
           cpu: pinning.loadCpu,
           headers: handle.headers ?? {},
+          timeout: candidate.wrkTimeout ?? body.wrkTimeout,
+          script: candidate.uniqueUrls ? 'unique' : 'report',
         };
-        if (warmupS > 0) await runWrk({ ...wrkOptions, duration: settings.warmup });
+        const nonce = () => (candidate.uniqueUrls ? [randomBytes(6).toString('hex')] : []);
+        if (warmupS > 0) await runWrk({ ...wrkOptions, duration: settings.warmup, scriptArgs: nonce() });
         await sleep(200);
-        await handle.beforeMeasure?.();
+        await handle.beforeMeasure?.(body);
         const pids = handle.pids();
+        // The upstream of this body: nginx, or what the candidate names (a platform simulator).
+        const upstreamPids = handle.upstreamPids?.(body) ?? upstream.pids;
         const ticksBefore = cpuTicks(pids);
         const waitBefore = runQueueWaitNs(pids);
-        const upstreamWaitBefore = runQueueWaitNs(upstream.pids);
-        const upstreamBefore = cpuTicks(upstream.pids);
+        const upstreamWaitBefore = runQueueWaitNs(upstreamPids);
+        const upstreamBefore = cpuTicks(upstreamPids);
         const cpusBefore = cpuSnapshot();
         const startedAtMs = Date.now();
         const wallStart = performance.now();
-        const result = await runWrk({ ...wrkOptions, duration: settings.duration });
+        const result = await runWrk({ ...wrkOptions, duration: settings.duration, scriptArgs: nonce() });
         const wallS = (performance.now() - wallStart) / 1000;
         const ticks = cpuTicks(pids) - ticksBefore;
         const waitS = (runQueueWaitNs(pids) - waitBefore) / 1e9;
-        const upstreamWaitS = (runQueueWaitNs(upstream.pids) - upstreamWaitBefore) / 1e9;
-        const upstreamTicks = cpuTicks(upstream.pids) - upstreamBefore;
+        const upstreamWaitS = (runQueueWaitNs(upstreamPids) - upstreamWaitBefore) / 1e9;
+        const upstreamTicks = cpuTicks(upstreamPids) - upstreamBefore;
         const busy = cpuBusy(cpusBefore, cpuSnapshot());
-        const extra = (await handle.afterMeasure?.(`r${round}-${body.name}`)) ?? undefined;
+        const extra = (await handle.afterMeasure?.(`r${round}-${body.name}`, body, result)) ?? undefined;
         const errorCount = result.non2xx + Object.values(result.socketErrors).reduce((a, b) => a + b, 0);
         const record = {
           round,
           body: body.name,
           candidate: candidate.id,
+          connections,
           startedAtMs,
           rps: result.rps,
           requests: result.requests,
@@ -279,7 +307,7 @@ async function main() {
           extra,
         };
         records.push(record);
-        const logNote = extra?.logLines === undefined ? '' : `, ${extra.logLines} log lines`;
+        const logNote = (extra?.logLines === undefined ? '' : `, ${extra.logLines} log lines`) + (extra?.note === undefined ? '' : `, ${extra.note}`);
         log(
           `[round ${round}/${settings.rounds} ${body.name}] ${candidate.label}: ${Math.round(record.rps)} req/s, ` +
             `p50 ${(record.latencyUs.p50 / 1000).toFixed(2)} ms, p99 ${(record.latencyUs.p99 / 1000).toFixed(2)} ms, ` +
@@ -298,7 +326,7 @@ async function main() {
   await stop(upstream.entry);
   await stopAll();
 
-  const summary = summarize(records, candidates, bodies, REFERENCES);
+  const summary = summarize(records, candidates, bodies, REFERENCES, TARGETS);
   const targets = checkTargets(summary, TARGETS);
   const labels = Object.fromEntries(candidates.map((c) => [c.id, c.label]));
   const tables = formatTables({ summary, candidates, bodies, references: REFERENCES, settings });
@@ -325,7 +353,7 @@ async function main() {
       cpuBusyBeforeStart: idle,
       git: { commit: git(['rev-parse', 'HEAD']), dirty: (git(['status', '--porcelain']) ?? '') !== '' },
     },
-    bodies: bodies.map((b) => ({ name: b.name, label: b.label, path: b.path, bytes: b.content.length })),
+    bodies: bodies.map((b) => ({ name: b.name, label: b.label, path: b.path, bytes: b.content?.length, connections: b.connections, describe: b.describe })),
     candidates: candidates.map((c) => ({ id: c.id, label: c.label, note: c.note })),
     references: REFERENCES,
     runs: records,
@@ -343,7 +371,8 @@ async function main() {
   }
 }
 
-main().catch(async (err) => {
+const entry = process.argv[2] === 'sync' ? import('./sync.mjs').then((m) => m.main()) : main();
+entry.catch(async (err) => {
   if (isStopping()) return; // a child died because we are stopping: already reported
   log(`bench: ${err.stack ?? err.message}`);
   await stopAll();

@@ -1,57 +1,71 @@
 /**
  * Kinds of candidate. Each `start(ctx)` brings one up on the proxy CPU and returns a handle:
- *   { url, pids(), headers?, beforeMeasure?(), afterMeasure?(runLabel) -> extra figures, stop() }
- * `pids()` are the processes whose CPU and RSS are charged to the candidate.
+ *   { url, pids(), headers?, pathFor?(body), upstreamPids?(body), beforeMeasure?(body),
+ *     afterMeasure?(runLabel, body, wrkResult) -> extra figures, stop() }
+ * `pids()` are the processes whose CPU and RSS are charged to the candidate; `pathFor(body)`
+ * is the request path for a body when it is not `body.path`; `upstreamPids(body)` the
+ * upstream's processes when it is not the nginx upstream.
+ * Besides `start`, a candidate may set (run.mjs reads them):
+ *   bodies       names of the bodies it runs (default: the `standard` ones)
+ *   check(body, { status, headers, bytes }, attempt)   throws unless an answer is right
+ *                (default: 200 with exactly the upstream's bytes)
+ *   uniqueUrls   a different URL on every request (wrk-unique.lua), e.g. to make a cache miss
+ *   wrkTimeout   wrk's per-request timeout (default 2s)
  */
 import { closeSync, copyFileSync, mkdirSync, openSync, readSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import YAML from 'yaml';
 import { proxyConf, startNginx } from './nginx.mjs';
 import { freePort, pinned, sleep, spawnTracked, stop, waitForPort } from './processes.mjs';
 
-/**
- * @typedef {object} LaunchContext
- * @property {string} repoRoot
- * @property {string} runDir         scratch directory of this run (git-ignored)
- * @property {{ url: string, port: number, pids: number[] }} upstream
- * @property {number | null} proxyCpu
- * @property {'file' | 'devnull'} unigateLog
- * @property {string[]} unigateNodeArgs extra node flags for Unigate (profiling)
- * @property {string[]} peerNodeArgs    extra node flags for the Node peers (profiling)
- * @property {string} unigateEntry    the Unigate CLI script (dist/main.js unless overridden)
- * @property {boolean} keep           keep scratch files, and a copy of each measured run's request log
- */
-
 /** wrk straight at the upstream: the ceiling of the setup. CPU figures are the upstream's own. */
-export function direct() {
+export function direct({ bodies } = {}) {
   return {
     id: 'direct',
     label: 'direct to upstream (no proxy)',
     note: 'no proxy; CPU and RSS columns are the upstream nginx itself',
+    bodies,
     async start(ctx) {
       return { url: ctx.upstream.url, pids: () => ctx.upstream.pids, stop: async () => {} };
     },
   };
 }
 
-export function nginxProxy() {
+/** The nginx proxy peer; with `cache`, its proxy_cache serves every request after the first per body. */
+export function nginxProxy({ id = 'nginx', label = 'nginx proxy_pass (keepalive, 1 worker)', note = 'access_log off; CPU and RSS are master + worker', cache = false } = {}) {
   return {
-    id: 'nginx',
-    label: 'nginx proxy_pass (keepalive, 1 worker)',
-    note: 'access_log off; CPU and RSS are master + worker',
+    id,
+    label,
+    note,
+    check: cache
+      ? (body, res, attempt) => {
+          exactBody(body, res);
+          if (attempt > 0 && res.headers.get('x-cache-status') !== 'HIT') throw new Error(`expected a proxy_cache HIT, got X-Cache-Status ${res.headers.get('x-cache-status')}`);
+        }
+      : undefined,
     async start(ctx) {
       const port = await freePort();
-      const prefix = join(ctx.runDir, 'nginx-proxy');
+      const prefix = join(ctx.runDir, id);
       const nginx = await startNginx({
-        name: 'nginx proxy',
+        name: label,
         prefix,
-        conf: proxyConf({ prefix, port, upstreamPort: ctx.upstream.port }),
+        conf: proxyConf({ prefix, port, upstreamPort: ctx.upstream.port, cache }),
         port,
         cpu: ctx.proxyCpu,
       });
       return { url: `http://127.0.0.1:${port}`, pids: () => nginx.pids, stop: () => stop(nginx.entry) };
     },
   };
+}
+
+/** The default answer check: 200 with exactly the bytes the upstream serves. */
+export function exactBody(body, res) {
+  if (res.status !== 200 || !res.bytes.equals(body.content)) {
+    throw new Error(
+      `answered ${res.status} with ${res.bytes.length} bytes (expected 200 with ${body.content.length} bytes)` + (res.bytes.length < 600 ? `: ${res.bytes.toString('utf8')}` : ''),
+    );
+  }
 }
 
 /** A Node script in bench/peers/ taking `<port> <upstream origin>`. */
@@ -77,15 +91,22 @@ const ADMIN_TOKEN = 'bench-admin-token-0123456789';
  * Unigate (`node dist/main.js start -c <generated yaml>`) with the config `config(ctx)`
  * returns; listeners and data_dir are filled in here. Request logs go to a file that is
  * emptied before each measured run and counted after it; metrics stay on.
- * `setup(ctx, admin)` may prepare runtime state through the admin API and return request
- * headers for wrk and the body check (an API key, say). `log` ('file' | 'devnull') and
- * `entry` (CLI script) override the run-wide settings for this variant (A/B experiments).
+ * `setup(ctx, admin, { url })` may prepare runtime state through the admin API and return
+ * `{ headers?, pathFor?(body), upstreamPids?(body), beforeMeasure?(body), afterMeasure?(body, wrkResult)
+ * -> { figures?, note? }, stop?() }`: request headers for wrk and the body check (an API key,
+ * say), per-body paths and upstream processes, and hooks around each measured run (`figures`
+ * are reported under the table as medians). `log` ('file' | 'devnull'), `entry` (CLI script) and `nodeArgs` (extra node
+ * flags, e.g. `--import` of a preload) override the run-wide settings for this variant.
  */
-export function unigate({ id, label, note, config, setup, log, entry: entryOverride }) {
+export function unigate({ id, label, note, config, setup, log, entry: entryOverride, nodeArgs = [], bodies, check, uniqueUrls, wrkTimeout }) {
   return {
     id,
     label,
     note,
+    bodies,
+    check,
+    uniqueUrls,
+    wrkTimeout,
     async start(ctx) {
       const [proxyPort, adminPort] = [await freePort(), await freePort()];
       const dir = join(ctx.runDir, id);
@@ -102,32 +123,58 @@ export function unigate({ id, label, note, config, setup, log, entry: entryOverr
       writeFileSync(configFile, YAML.stringify(yaml));
       const logFile = (log ?? ctx.unigateLog) === 'devnull' ? '/dev/null' : join(dir, 'requests.log');
       const script = entryOverride === undefined ? ctx.unigateEntry : resolve(ctx.repoRoot, entryOverride);
-      const [cmd, args] = pinned(ctx.proxyCpu, process.execPath, [...ctx.unigateNodeArgs, script, 'start', '-c', configFile]);
+      // Unigate runs in its scratch dir: a relative profile dir is taken from the repository root.
+      const absolute = (arg) => arg.replace(/^(--(?:cpu|heap)-prof-dir=)(?!\/)(.*)$/, (_, flag, dir) => flag + resolve(ctx.repoRoot, dir));
+      const flags = [...nodeArgs.map((arg) => (arg.startsWith('bench/') ? pathToFileURL(join(ctx.repoRoot, arg)).href : arg)), ...ctx.unigateNodeArgs.map(absolute)];
+      const [cmd, args] = pinned(ctx.proxyCpu, process.execPath, [...flags, script, 'start', '-c', configFile]);
       const entry = spawnTracked(label, cmd, args, { cwd: dir, stdout: logFile, stderr: join(dir, 'stderr.log') });
       await waitForPort(proxyPort, entry);
       await waitForPort(adminPort, entry);
       const url = `http://127.0.0.1:${proxyPort}`;
       const admin = { url: `http://127.0.0.1:${adminPort}`, token: ADMIN_TOKEN };
-      const prepared = setup ? await setup(ctx, admin) : {};
+      const prepared = setup ? await setup(ctx, admin, { url }) : {};
       return {
         url,
+        admin,
         headers: prepared.headers ?? {},
+        pathFor: prepared.pathFor,
+        upstreamPids: prepared.upstreamPids,
         pids: () => [entry.pid],
-        beforeMeasure() {
+        async beforeMeasure(body) {
           if (logFile !== '/dev/null') truncateSync(logFile, 0);
+          await prepared.beforeMeasure?.(body);
         },
-        async afterMeasure(runLabel) {
-          if (logFile === '/dev/null') return { log: 'devnull' };
+        async afterMeasure(runLabel, body, result) {
+          const more = (await prepared.afterMeasure?.(body, result)) ?? {};
+          if (logFile === '/dev/null') return { log: 'devnull', ...more };
           await sleep(300); // pino writes asynchronously: let the tail of the run land
           const counted = countLines(logFile);
           if (ctx.keep) copyFileSync(logFile, join(dir, `requests-${runLabel}.log`));
           truncateSync(logFile, 0);
-          return { log: 'file', logLines: counted.lines, logBytes: counted.bytes };
+          return { log: 'file', logLines: counted.lines, logBytes: counted.bytes, ...more };
         },
-        stop: () => stop(entry, 5000),
+        async stop() {
+          await stop(entry, 5000);
+          await prepared.stop?.();
+        },
       };
     },
   };
+}
+
+/** Sums of Prometheus counters on Unigate's admin /metrics: { '<name>{label="v"}': value } → by `groupBy` label. */
+export async function scrapeCounter(admin, name, groupBy) {
+  const res = await fetch(`${admin.url}/metrics`, { headers: { authorization: `Bearer ${admin.token}` } });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET /metrics answered ${res.status}`);
+  const out = {};
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    const label = groupBy === undefined ? 'total' : (new RegExp(`${groupBy}="([^"]*)"`).exec(line)?.[1] ?? '');
+    out[label] = (out[label] ?? 0) + value;
+  }
+  return out;
 }
 
 /** Lines and bytes in a file, read in chunks (request logs run to tens of MB per run). */

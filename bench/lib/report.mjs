@@ -14,7 +14,10 @@ export function median(values) {
  * @param {object[]} runs raw run records ({ round, body, candidate, rps, cpuUsPerRequest, ... })
  * @returns {Record<string, Record<string, object>>} summary[body][candidate]
  */
-export function summarize(runs, candidates, bodies, references) {
+export function summarize(runs, candidates, bodies, references, targets = []) {
+  // Ratios to every reference, and to whatever a target compares with.
+  const refIds = [...new Set([...references.map((r) => r.id), ...targets.map((t) => t.ref)])];
+  references = refIds.map((id) => ({ id }));
   const summary = {};
   for (const body of bodies) {
     summary[body.name] = {};
@@ -55,17 +58,27 @@ export function summarize(runs, candidates, bodies, references) {
         cpuRatio: cpuRatios,
         errors: mine.reduce((n, r) => n + r.errorCount, 0),
         logLinesPerRequest: median(mine.map((r) => (r.extra?.logLines === undefined ? undefined : r.extra.logLines / r.requests))),
+        // Figures a candidate's own hooks reported (cache hit share, native calls per request …), medians.
+        extras: Object.fromEntries(
+          [...new Set(mine.flatMap((r) => Object.keys(r.extra?.figures ?? {})))].map((key) => [key, median(mine.map((r) => r.extra?.figures?.[key]))]),
+        ),
       };
     }
   }
   return summary;
 }
 
-/** Each target: `candidate` reaches `min` × `ref` requests/s on `body` (median of in-round ratios). */
+/**
+ * Each target: `candidate` on `body` against `ref`, median of in-round ratios, on requests/s
+ * (`metric: 'rps'`, the default: ratio ≥ `min`) or on CPU µs per request (`metric: 'cpu'`:
+ * ratio ≤ `max`). A target with neither `min` nor `max` is reported only.
+ */
 export function checkTargets(summary, targets) {
   return targets.map((t) => {
-    const ratio = summary[t.body]?.[t.candidate]?.rpsRatio?.[t.ref];
-    return { ...t, ratio, met: ratio === undefined ? undefined : ratio >= t.min };
+    const s = summary[t.body]?.[t.candidate];
+    const ratio = t.metric === 'cpu' ? s?.cpuRatio?.[t.ref] : s?.rpsRatio?.[t.ref];
+    const met = ratio === undefined ? undefined : t.min !== undefined ? ratio >= t.min : t.max !== undefined ? ratio <= t.max : null;
+    return { ...t, ratio, met };
   });
 }
 
@@ -78,24 +91,28 @@ const kilo = (n) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(Math.round
 
 export function formatTables({ summary, candidates, bodies, references, settings }) {
   const lines = [];
-  const columns = [
-    ['candidate', 38, 'l'],
-    ['req/s', 9],
-    ['min–max', 13],
-    ['p50', 9],
-    ['p99', 9],
-    ['CPU µs/req', 11],
-    ['CPU use', 8],
-    ['waited', 7],
-    ['peak RSS', 9],
-    ...references.map((r) => [r.column, 9]),
-  ];
-  const row = (cells) => cells.map((cell, i) => (columns[i][2] === 'l' ? String(cell).padEnd(columns[i][1]) : String(cell).padStart(columns[i][1]))).join(' ');
   for (const body of bodies) {
     const perBody = summary[body.name];
+    // Reference columns where the reference ran this body; CPU ratio columns for references marked `cpu`.
+    const refs = references.filter((r) => perBody[r.id] !== undefined);
+    const columns = [
+      ['candidate', 44, 'l'],
+      ['req/s', 9],
+      ['min–max', 13],
+      ['p50', 9],
+      ['p99', 9],
+      ['CPU µs/req', 11],
+      ['CPU use', 8],
+      ['waited', 7],
+      ['peak RSS', 9],
+      ...refs.flatMap((r) => [[r.column, Math.max(7, r.column.length)], ...(r.cpu ? [[`CPU${r.column}`, Math.max(8, r.column.length + 3)]] : [])]),
+    ];
+    const row = (cells) => cells.map((cell, i) => (columns[i][2] === 'l' ? String(cell).padEnd(columns[i][1]) : String(cell).padStart(columns[i][1]))).join(' ');
+    const bytes = body.bytes ?? body.content?.length;
+    const what = body.describe ?? `GET ${body.path}, ${bytes} bytes`;
     lines.push('');
     lines.push(
-      `── ${body.label} body (GET ${body.path}, ${body.bytes ?? body.content.length} bytes) · ${settings.connections} connections · ${settings.threads} wrk threads · ${settings.rounds} × ${settings.duration}, medians over rounds ──`,
+      `── ${body.label} (${what}) · ${body.connections ?? settings.connections} connections · ${settings.threads} wrk threads · ${settings.rounds} × ${settings.duration}, medians over rounds ──`,
     );
     lines.push(row(columns.map((c) => c[0])));
     for (const candidate of candidates) {
@@ -113,9 +130,13 @@ export function formatTables({ summary, candidates, bodies, references, settings
           `${pct(s.cpuBusy)}${marker}`,
           candidate.id === 'direct' ? '-' : pct(s.runQueueWaitShare),
           `${mb(s.peakRssBytes)}${marker}`,
-          ...references.map((r) => fixed(s.rpsRatio[r.id], 2)),
+          ...refs.flatMap((r) => [fixed(s.rpsRatio[r.id], 2), ...(r.cpu ? [fixed(s.cpuRatio[r.id], 2)] : [])]),
         ]),
       );
+    }
+    for (const candidate of candidates) {
+      const extras = Object.entries(perBody[candidate.id]?.extras ?? {});
+      if (extras.length > 0) lines.push(`  · ${candidate.label}: ${extras.map(([k, v]) => `${k} ${Number.isInteger(v) ? v : fixed(v, v < 10 ? 3 : 1)}`).join(', ')}`);
     }
   }
   lines.push('');
@@ -123,7 +144,8 @@ export function formatTables({ summary, candidates, bodies, references, settings
   lines.push('nginx: master + worker) over the measured run / requests completed; CPU use = that time / wall time (100% = the');
   lines.push('whole pinned core); waited = share of the run the proxy\'s main thread was runnable but off its CPU (other');
   lines.push('processes or its own threads; high values mean a noisy run); peak RSS = VmHWM at the end of the run;');
-  lines.push('×ref = requests/s ratio to that peer in the same round, median over rounds.');
+  lines.push('×ref = requests/s ratio to that peer in the same round, median over rounds; CPU×ref = the same for CPU µs/req');
+  lines.push('(below 1 is cheaper than the reference).');
   lines.push('* direct: no proxy in the path; CPU and RSS are the upstream nginx itself.');
   const other = median(bodies.flatMap((b) => Object.values(summary[b.name]).map((s) => s.otherOnProxyCpu)));
   const load = median(bodies.flatMap((b) => Object.values(summary[b.name]).map((s) => s.loadCpuBusy)));
@@ -146,10 +168,16 @@ export function formatTables({ summary, candidates, bodies, references, settings
 
 export function formatTargets(results, labels) {
   if (results.length === 0) return '';
-  const lines = ['', 'Targets (requests/s ratio, median of in-round ratios):'];
+  const lines = ['', 'Targets (median of in-round ratios; req/s: higher is better, CPU µs/req: lower is better):'];
+  const unmeasured = results.filter((t) => t.ratio === undefined).length;
   for (const t of results) {
-    const verdict = t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED';
-    lines.push(`  ${labels[t.candidate] ?? t.candidate} on ${t.body}: ≥ ${t.min.toFixed(2)}× ${labels[t.ref] ?? t.ref} → ${fixed(t.ratio, 2)}× ${verdict}`);
+    if (t.ratio === undefined) continue;
+    const verdict = t.met === null ? 'reported' : t.met ? 'met' : 'MISSED';
+    const metric = t.metric === 'cpu' ? 'CPU µs/req' : 'req/s';
+    const bound = t.min !== undefined ? `≥ ${t.min.toFixed(2)}×` : t.max !== undefined ? `≤ ${t.max.toFixed(2)}×` : 'ratio to';
+    const note = t.note === undefined ? '' : `  (${t.note})`;
+    lines.push(`  ${labels[t.candidate] ?? t.candidate} on ${t.body}: ${metric} ${bound} ${labels[t.ref] ?? t.ref} → ${fixed(t.ratio, 2)}× ${verdict}${note}`);
   }
+  if (unmeasured > 0) lines.push(`  (${unmeasured} more not measured: their candidates or bodies were not in this run)`);
   return lines.join('\n');
 }

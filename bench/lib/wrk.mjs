@@ -9,6 +9,8 @@ import { pinned, spawnTracked, stop } from './processes.mjs';
 
 export const WRK = process.env.BENCH_WRK ?? '/usr/bin/wrk';
 const REPORT_SCRIPT = fileURLToPath(new URL('./wrk-report.lua', import.meta.url));
+/** Scripts a run may ask for by name: `report` keeps wrk's static-request fast path; `unique` varies the URL. */
+const SCRIPTS = { report: REPORT_SCRIPT, unique: fileURLToPath(new URL('./wrk-unique.lua', import.meta.url)) };
 
 export function wrkVersion() {
   try {
@@ -58,12 +60,16 @@ export function parseWrk(stdout) {
 }
 
 /**
- * @param {{ url: string, duration: string, connections: number, threads: number, cpu: number | null, headers?: Record<string,string> }} options
+ * @param {{ url: string, duration: string, connections: number, threads: number, cpu: number | null, headers?: Record<string,string>,
+ *   script?: 'report' | 'unique', scriptArgs?: string[], timeout?: string }} options
+ *   timeout: wrk's per-request timeout (wrk's default is 2s; slow candidates need more)
  */
-export async function runWrk({ url, duration, connections, threads, cpu, headers = {} }) {
-  const args = ['-t', String(threads), '-c', String(connections), '-d', duration, '--latency', '-s', REPORT_SCRIPT];
+export async function runWrk({ url, duration, connections, threads, cpu, headers = {}, script = 'report', scriptArgs = [], timeout }) {
+  const args = ['-t', String(threads), '-c', String(connections), '-d', duration, '--latency', '-s', SCRIPTS[script]];
+  if (timeout !== undefined) args.push('--timeout', timeout);
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
   args.push(url);
+  if (scriptArgs.length > 0) args.push('--', ...scriptArgs);
   const [cmd, cmdArgs] = pinned(cpu, WRK, args);
   const entry = spawnTracked('wrk', cmd, cmdArgs, { stdout: 'pipe', stderr: 'pipe' });
   let stdout = '';
