@@ -255,9 +255,19 @@ function shapeRecord(record: Json, connectionId: string, includeRaw: boolean, se
   const { raw, ...rest } = record;
   const out: Json = { ...rest, connection: connectionId };
   if (includeRaw && raw !== undefined) out.raw = raw;
-  if (selection === undefined) return out;
-  const projected = project(out, selection) as Json;
-  return projected;
+  // Nested records (a product's variants) carry their platform record too; without
+  // include=raw it would more than double the answer.
+  else if (Array.isArray(out.variants)) out.variants = out.variants.map((v: unknown) => (isRecord(v) && v.raw !== undefined ? withoutRaw(v) : v));
+  return selection === undefined ? out : (project(out, selection) as Json);
+}
+
+function isRecord(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null;
+}
+
+function withoutRaw(record: Json): Json {
+  const { raw: _raw, ...rest } = record;
+  return rest;
 }
 
 function storeError(connectionId: string, err: unknown): StoreError {

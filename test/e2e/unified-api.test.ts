@@ -101,6 +101,7 @@ describe('unified product.list', () => {
         expect(connection).toBe(id);
         expect(validProduct(record), JSON.stringify(validProduct.errors)).toBe(true);
         expect(record.raw).toBeUndefined();
+        for (const variant of record.variants as Record<string, unknown>[]) expect(variant.raw).toBeUndefined();
       }
       expect(typeof res.body!.next_cursor).toBe('string');
     }
@@ -130,7 +131,9 @@ describe('unified product.list', () => {
     const product = res.body!.data[0] as Record<string, unknown>;
     expect(Object.keys(product).sort()).toEqual(['id', 'name', 'variants']);
     const full = await api(`/v1/connections/${ids.shopify}/products?limit=1&include=raw`);
-    expect((full.body!.data[0] as { raw: unknown }).raw).toBeDefined();
+    const withRaw = full.body!.data[0] as { raw: unknown; variants: { raw: unknown }[] };
+    expect(withRaw.raw).toBeDefined();
+    expect(withRaw.variants[0]!.raw).toBeDefined();
     const bad = await api(`/v1/connections/${ids.shopify}/products?fields=id,(`);
     expect(bad.status).toBe(400);
     expect(bad.body!.error.code).toBe('VALIDATION_FAILED');

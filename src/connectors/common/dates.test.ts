@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filterIsoUtc, filterRfc2822, parseTimestamp, toUtcTimestamp } from './dates.js';
+import { filterIsoUtc, filterRfc2822, formatUtc, parseTimestamp, toUtcTimestamp } from './dates.js';
 
 describe('timestamps', () => {
   it('reads ISO 8601 with an offset or Z (Shopify, BigCommerce V3)', () => {
@@ -36,5 +36,35 @@ describe('timestamps', () => {
     const at = new Date('2024-06-03T19:20:11.999Z');
     expect(filterIsoUtc(at)).toBe('2024-06-03T19:20:11Z');
     expect(filterRfc2822(at)).toBe('Mon, 03 Jun 2024 19:20:11 +0000');
+  });
+});
+
+describe('timestamp fast paths agree with the general reader and Date', () => {
+  it('formats every millisecond shape as toISOString does, across years 1000–9999 and leap days', () => {
+    const samples = [Date.UTC(1000, 0, 1), Date.UTC(1970, 0, 1), Date.UTC(2000, 1, 29, 23, 59, 59, 999), Date.UTC(2024, 1, 29, 12), Date.UTC(2100, 2, 1), Date.UTC(9999, 11, 31, 23, 59, 59, 999), -1, 0];
+    let seed = 7;
+    for (let i = 0; i < 5000; i++) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      samples.push(Math.floor((seed / 2 ** 31) * Date.UTC(9999, 0, 1)) - 30_000_000_000_000 * (i % 2));
+    }
+    for (const ms of samples) {
+      const iso = new Date(ms).toISOString();
+      expect(formatUtc(ms)).toBe(iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso);
+    }
+  });
+
+  it('reads the fixed shapes as the general reader does, and sends odd ones to it', () => {
+    expect(toUtcTimestamp('2024-05-31T20:54:04-04:00')).toBe('2024-06-01T00:54:04Z');
+    expect(toUtcTimestamp('2024-05-31T20:54:04+05:30')).toBe('2024-05-31T15:24:04Z');
+    expect(toUtcTimestamp('2024-05-31 20:54:04')).toBe('2024-05-31T20:54:04Z');
+    expect(toUtcTimestamp('2024-05-31T20:54:04Z')).toBe('2024-05-31T20:54:04Z');
+    expect(toUtcTimestamp('2024-03-10 02:30:00', 'America/New_York')).toBe(toUtcTimestamp('2024-03-10T02:30:00', 'America/New_York'));
+    expect(toUtcTimestamp('2024-05-31T20:54:04.250+02:00')).toBe('2024-05-31T18:54:04.250Z');
+    expect(toUtcTimestamp(' 2024-05-31T20:54:04Z ')).toBe('2024-05-31T20:54:04Z');
+    // Right length, wrong shape: the general reader refuses them too.
+    expect(toUtcTimestamp('2024-05-31X20:54:04Z')).toBeNull();
+    expect(toUtcTimestamp('2024-05-31T20:54:04*04:00')).toBeNull();
+    expect(toUtcTimestamp('2024-05-3aT20:54:04Z')).toBeNull();
+    expect(toUtcTimestamp('2024-05-31T20:54:04-0400')).toBe('2024-06-01T00:54:04Z');
   });
 });

@@ -61,6 +61,9 @@ export function parseTimestamp(value: unknown, zone = 'UTC'): number {
     return Number.isFinite(value) ? (Math.abs(value) < 1e11 ? value * 1000 : value) : NaN;
   }
   if (typeof value !== 'string') return NaN;
+  const fast = fixedIso(value);
+  if (fast === ZONELESS) return localToEpoch(wallOf(value), zone);
+  if (!Number.isNaN(fast)) return fast;
   const text = value.trim();
   const iso = ISO.exec(text);
   if (iso) {
@@ -81,8 +84,75 @@ export function parseTimestamp(value: unknown, zone = 'UTC'): number {
 
 /** `2024-06-03T19:20:11Z` (milliseconds only when not zero). */
 export function formatUtc(ms: number): string {
+  // Digits by arithmetic: a catalog page carries thousands of timestamps, and Date's
+  // toISOString costs several times this. Years outside 1000–9999 take Date's path.
+  if (Number.isInteger(ms) && ms >= MIN_FAST_MS && ms < MAX_FAST_MS) {
+    const days = Math.floor(ms / DAY_MS);
+    let rest = ms - days * DAY_MS;
+    const millis = rest % 1000;
+    rest = (rest - millis) / 1000;
+    const second = rest % 60;
+    rest = (rest - second) / 60;
+    const minute = rest % 60;
+    const hour = (rest - minute) / 60;
+    // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted).
+    const z = days + 719_468;
+    const era = Math.floor(z / 146_097);
+    const doe = z - era * 146_097;
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    const mp = Math.floor((5 * doy + 2) / 153);
+    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+    const month = mp < 10 ? mp + 3 : mp - 9;
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    const head = `${year}-${TWO[month]}-${TWO[day]}T${TWO[hour]}:${TWO[minute]}:${TWO[second]}`;
+    return millis === 0 ? `${head}Z` : `${head}.${String(millis).padStart(3, '0')}Z`;
+  }
   const iso = new Date(ms).toISOString();
   return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
+}
+
+const DAY_MS = 86_400_000;
+const MIN_FAST_MS = Date.UTC(1000, 0, 1);
+const MAX_FAST_MS = Date.UTC(10_000, 0, 1);
+const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/** fixedIso's answer for a well-formed value with no zone of its own. */
+const ZONELESS = -Infinity;
+
+/** Digit at `i` of `s`, or NaN. */
+function digit(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+}
+
+function pair(s: string, i: number): number {
+  return digit(s, i) * 10 + digit(s, i + 1);
+}
+
+/** Wall-clock epoch ms of the first 19 characters `YYYY-MM-DDTHH:MM:SS` (NaN when not that shape). */
+function wallOf(s: string): number {
+  const c10 = s.charCodeAt(10);
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (c10 !== 84 && c10 !== 32) || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
+  const year = pair(s, 0) * 100 + pair(s, 2);
+  return Date.UTC(year, pair(s, 5) - 1, pair(s, 8), pair(s, 11), pair(s, 14), pair(s, 17));
+}
+
+/**
+ * The common shapes without a regex: `YYYY-MM-DDTHH:MM:SS` followed by nothing (ZONELESS),
+ * `Z`, or `±HH:MM`. NaN for anything else, which then takes the general reader.
+ */
+function fixedIso(s: string): number {
+  const length = s.length;
+  if (length !== 19 && length !== 20 && length !== 25) return NaN;
+  const wall = wallOf(s);
+  if (wall !== wall) return NaN;
+  if (length === 19) return ZONELESS;
+  if (length === 20) return s.charCodeAt(19) === 90 ? wall : NaN;
+  const sign = s.charCodeAt(19);
+  if ((sign !== 43 && sign !== 45) || s.charCodeAt(22) !== 58) return NaN;
+  const offset = pair(s, 20) * 60 + pair(s, 23);
+  return sign === 45 ? wall + offset * 60_000 : wall - offset * 60_000;
 }
 
 /**

@@ -14,6 +14,20 @@ describe('decimal money', () => {
     expect(formatMoney('-0.00')).toBe('0.00');
     expect(formatMoney('-3.5')).toBe('-3.50');
     expect(formatMoney(' 7.10 ')).toBe('7.10');
+    // Already-canonical cents are returned as they are; near misses take the general path.
+    expect(formatMoney('129.00')).toBe('129.00');
+    expect(formatMoney('0.50')).toBe('0.50');
+    expect(formatMoney('00.50')).toBe('0.50');
+    expect(formatMoney('012.30')).toBe('12.30');
+    expect(formatMoney('1.2a')).toBeUndefined();
+    expect(formatMoney('a.20')).toBeUndefined();
+    expect(formatMoney('.20')).toBeUndefined();
+    expect(formatMoney('-0.00')).toBe('0.00');
+    expect(formatMoney(-0)).toBe('0.00');
+    expect(formatMoney(12)).toBe('12.00');
+    expect(formatMoney(-12.5)).toBe('-12.50');
+    expect(formatMoney(2.553, 0)).toBe('2.553');
+    expect(formatMoney(3, 0)).toBe('3');
   });
 
   it('tells absent from unreadable', () => {

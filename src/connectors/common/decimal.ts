@@ -63,6 +63,17 @@ export function isDecimal(value: unknown): value is string {
  */
 export function formatMoney(value: unknown, minDecimals = 2): string | null | undefined {
   if (value === null || value === undefined || value === '') return null;
+  if (minDecimals === 2 && typeof value === 'string' && isCents(value)) return value;
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    // String(n) is already the shortest exact text, with no leading or trailing zeros.
+    const text = String(value);
+    if (!text.includes('e')) {
+      const point = text.indexOf('.');
+      const decimals = point < 0 ? 0 : text.length - point - 1;
+      if (decimals >= minDecimals) return text;
+      return `${text}${point < 0 ? '.' : ''}${'0'.repeat(minDecimals - decimals)}`;
+    }
+  }
   const text = typeof value === 'number' ? numberText(value) : typeof value === 'string' ? value.trim() : undefined;
   const m = text === undefined ? null : DECIMAL.exec(text);
   if (!m) return undefined;
@@ -73,6 +84,19 @@ export function formatMoney(value: unknown, minDecimals = 2): string | null | un
   const decimals = frac.replace(/0+$/, '').padEnd(minDecimals, '0');
   const out = decimals === '' ? whole : `${whole}.${decimals}`;
   return sign === '-' && /[1-9]/.test(out) ? `-${out}` : out;
+}
+
+/** Already canonical with two decimals ("129.00", "0.50"): digits, a point, two digits, no leading zero. */
+function isCents(s: string): boolean {
+  const n = s.length;
+  if (n < 4 || s.charCodeAt(n - 3) !== 46 || !isDigit(s.charCodeAt(n - 2)) || !isDigit(s.charCodeAt(n - 1))) return false;
+  if (s.charCodeAt(0) === 48 && n !== 4) return false;
+  for (let i = 0; i < n - 3; i++) if (!isDigit(s.charCodeAt(i))) return false;
+  return true;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 function combine(values: readonly unknown[], op: (acc: bigint, next: bigint) => bigint): string | undefined {

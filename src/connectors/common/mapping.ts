@@ -14,9 +14,29 @@ import { badResponse } from './errors.js';
 export type FieldMap<N, U, C> = { readonly [K in Exclude<keyof U, 'connection'>]-?: (native: N, ctx: C) => U[K] };
 
 export function mapRecord<N, U, C>(map: FieldMap<N, U, C>, native: N, ctx: C): U {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(map)) out[key] = (map as Record<string, (n: N, c: C) => unknown>)[key]?.(native, ctx);
-  return out as U;
+  let build = builders.get(map);
+  if (build === undefined) {
+    build = builderFor(map as unknown as Record<string, Field>);
+    builders.set(map, build);
+  }
+  return build(native, ctx) as U;
+}
+
+type Field = (native: unknown, ctx: unknown) => unknown;
+type Builder = (native: unknown, ctx: unknown) => Record<string, unknown>;
+const builders = new WeakMap<object, Builder>();
+
+/**
+ * One function per table that builds the record as a single object literal: every record
+ * of a table then shares one shape and each field's call site sees one function, where a
+ * loop over the keys is a megamorphic call and store per field (a catalog page maps
+ * thousands of records). The source holds only the table's own keys, JSON-quoted.
+ */
+function builderFor(table: Record<string, Field>): Builder {
+  const keys = Object.keys(table);
+  const body = keys.map((key, i) => `${JSON.stringify(key)}: f[${i}](n, c)`).join(',\n');
+  const make = new Function('f', `return function build(n, c) { return {\n${body}\n}; };`) as (fields: Field[]) => Builder;
+  return make(keys.map((key) => table[key]!));
 }
 
 /** Ids as strings; JSON numbers above 2^53 have already lost digits, so they are refused. */

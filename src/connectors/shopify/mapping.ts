@@ -108,7 +108,7 @@ function productStatus(p: Json): ProductRecord['status'] {
 }
 
 /** Product-level price, stock flags and weight come from the first (default) variant (B6.2). */
-const first = (p: Json): Json => variantsOf(p)[0] ?? {};
+const first = (p: Json): Json => asObject(asArray(p.variants)[0]) ?? {};
 
 export const PRODUCT: FieldMap<Json, ProductRecord, ProductContext> = {
   id: (p) => requiredId(P, p.id, 'product'),
