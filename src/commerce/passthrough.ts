@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestContext } from '../server/context.js';
-import { upstreamHeaders } from '../server/upstream-request.js';
+import { upstreamHeaders, withoutHeader } from '../server/upstream-request.js';
 import { forward, type ForwardObserver } from '../pipeline/upstream/forward.js';
 import type { ConnectionRoutes } from './connection-routes.js';
 import type { CallScope, CommerceService } from './service.js';
@@ -43,7 +43,7 @@ export function createPassthrough(service: CommerceService, routes: ConnectionRo
       trustForwarded: scope.client.trustForwarded,
     });
     // The caller's Unigate credential is for Unigate only.
-    delete ctx.upstreamHeaders[scope.credentialHeader];
+    ctx.upstreamHeaders = withoutHeader(ctx.upstreamHeaders, scope.credentialHeader);
     const length = req.headers['content-length'];
     const hasBody = length !== undefined ? Number(length) > 0 : req.headers['transfer-encoding'] !== undefined;
     try {

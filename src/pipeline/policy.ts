@@ -64,8 +64,11 @@ export interface Policy {
   onRequest?(ctx: RequestContext): Promise<Reply | undefined> | Reply | undefined;
   /** Before each attempt is sent; may wait (pacing) or throw. */
   onAttempt?(ctx: RequestContext, attempt: AttemptRequest): Promise<void> | void;
-  /** On each attempt's response head; may ask for a retry. */
-  onAttemptResponse?(ctx: RequestContext, attempt: AttemptRequest, status: number, headers: Record<string, string | string[]>): AttemptVerdict | undefined;
+  /**
+   * On each attempt's response head; may ask for a retry. `headers()` parses the head on
+   * first call only: a hook that needs just the status costs no header parsing.
+   */
+  onAttemptResponse?(ctx: RequestContext, attempt: AttemptRequest, status: number, headers: () => Record<string, string | string[]>): AttemptVerdict | undefined;
   /**
    * Once per attempt when it is over, however it ended (also when an onAttempt threw):
    * frees what onAttempt took for this attempt, if anything.

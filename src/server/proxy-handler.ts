@@ -98,7 +98,8 @@ async function handle(env: ProxyEnvironment, req: IncomingMessage, res: ServerRe
       ctx.requestBody = await readBody(req, res, route.limits.maxBodyBytes, expectContinue);
     }
     if (route.policies.request.length > 0) {
-      const reply = await runRequestPolicies(route.policies.request, ctx);
+      const ran = runRequestPolicies(route.policies.request, ctx);
+      const reply = ran instanceof Promise ? await ran : ran;
       if (reply !== undefined) {
         sendReply(res, reply, requestId, ctx.responseHeaders);
         ctx.status = reply.status;

@@ -90,6 +90,7 @@ function credentialInjection(def: ConnectorDefinition, baseUrl: string, credenti
     connection,
     settings,
     credentials: () => Promise.resolve({ ...credentials }),
+    cachedCredentials: () => credentials,
     tokens: () => Promise.resolve(undefined),
     services: { state: unavailable('state store'), keyring: unavailable('keyring'), logger: unavailable('logger'), forget: () => undefined },
   };

@@ -46,6 +46,23 @@ export class IdentityCache {
     return { consumer: await this.enabledConsumer(key.consumerId), apiKey: key, via: 'key' };
   }
 
+  /**
+   * verifyKey without waiting, for the hot path: the identity when the key and its consumer
+   * are cached and fresh and the key is good; undefined otherwise (verifyKey then loads what
+   * is missing or gives the error).
+   */
+  peekKey(presented: string): Identity | undefined {
+    const prefix = apiKeyPrefix(presented);
+    if (prefix === undefined) return undefined;
+    const now = this.now();
+    const key = this.keys.get(prefix);
+    if (key?.value === undefined || now - key.loadedAt >= this.ttlMs) return undefined;
+    const consumer = this.consumers.get(key.value.consumerId);
+    if (consumer?.value === undefined || now - consumer.loadedAt >= this.ttlMs || !consumer.value.enabled) return undefined;
+    if (!verifyApiKey(presented, key.value.hash) || apiKeyStatus(key.value, new Date(now)) !== 'active') return undefined;
+    return { consumer: consumer.value, apiKey: key.value, via: 'key' };
+  }
+
   /** A consumer by id (JWT subjects); throws FORBIDDEN when unknown or disabled. */
   async enabledConsumer(id: string): Promise<Consumer> {
     const consumer = await this.cached(this.consumers, id, () => this.store.getConsumer(id));

@@ -11,6 +11,7 @@
  */
 import { UnigateError } from '../../errors/unigate-error.js';
 import type { RequestContext } from '../../server/context.js';
+import { withoutHeader } from '../../server/upstream-request.js';
 import type { Policy } from '../policy.js';
 import { type IdentityCache, type Identity, unauthenticated } from './identity-cache.js';
 import { JwtVerifier } from './jwt-verifier.js';
@@ -53,6 +54,20 @@ export async function identify(header: (name: string) => string | undefined, mod
   throw unauthenticated(acceptKeys ? 'not an API key' : 'not a JWT');
 }
 
+/** identify() answered from the identity cache alone, when it can be (an API key seen lately). */
+function identifyCached(header: (name: string) => string | undefined, mode: AuthenticateConfig['mode'], identities: IdentityCache): Identified | undefined {
+  if (mode === 'jwt') return undefined;
+  const apiKey = header(API_KEY_HEADER);
+  if (apiKey !== undefined) {
+    const identity = identities.peekKey(apiKey);
+    return identity === undefined ? undefined : { identity, header: API_KEY_HEADER };
+  }
+  const authorization = header('authorization');
+  if (authorization === undefined || !/^bearer ug_/i.test(authorization)) return undefined;
+  const identity = identities.peekKey(authorization.slice(7).trim());
+  return identity === undefined ? undefined : { identity, header: 'authorization' };
+}
+
 export function createAuthenticate(config: AuthenticateConfig, deps: AuthenticateDeps): Policy {
   if (config.mode !== 'key' && deps.jwt === undefined) {
     throw new Error(`route "${deps.routeName}" accepts JWTs but auth.jwt has no issuers`);
@@ -61,17 +76,23 @@ export function createAuthenticate(config: AuthenticateConfig, deps: Authenticat
   return {
     name: 'authenticate',
     phase: 'authenticate',
-    async onRequest(ctx) {
-      const { identity, header } = await identify((name) => ctx.header(name), config.mode, deps);
-      const routes = identity.apiKey?.scopes.routes;
-      if (routes !== undefined && routes.length > 0 && !routes.includes(deps.routeName)) {
-        throw new UnigateError('FORBIDDEN', { message: 'The API key may not use this route', details: { route: deps.routeName } });
-      }
-      ctx.identity = identity;
-      ctx.consumerId = identity.consumer.id;
-      // Our credential is for Unigate only; never pass it to a third party.
-      delete ctx.upstreamHeaders[header];
-      return undefined;
+    onRequest(ctx) {
+      const header = (name: string): string | undefined => ctx.header(name);
+      const cached = identifyCached(header, config.mode, deps.identities);
+      if (cached !== undefined) return admit(ctx, cached);
+      return identify(header, config.mode, deps).then((identified) => admit(ctx, identified));
     },
   };
+
+  function admit(ctx: RequestContext, { identity, header }: Identified): undefined {
+    const routes = identity.apiKey?.scopes.routes;
+    if (routes !== undefined && routes.length > 0 && !routes.includes(deps.routeName)) {
+      throw new UnigateError('FORBIDDEN', { message: 'The API key may not use this route', details: { route: deps.routeName } });
+    }
+    ctx.identity = identity;
+    ctx.consumerId = identity.consumer.id;
+    // Our credential is for Unigate only; never pass it to a third party.
+    ctx.upstreamHeaders = withoutHeader(ctx.upstreamHeaders, header);
+    return undefined;
+  }
 }

@@ -58,7 +58,7 @@ export async function fetchUpstream(ctx: RequestContext, maxBytes: number): Prom
       signal: route.timeouts.totalMs > 0 ? AbortSignal.timeout(route.timeouts.totalMs) : undefined,
     });
     const headers = lowerCase(response.headers);
-    for (const policy of hooks) policy.onAttemptResponse?.(ctx, attempt, response.statusCode, headers);
+    for (const policy of hooks) policy.onAttemptResponse?.(ctx, attempt, response.statusCode, () => headers);
     const body = await readUpTo(response.body, maxBytes);
     ok = response.statusCode < 500;
     const fetched: Fetched = { status: response.statusCode, headers, body };

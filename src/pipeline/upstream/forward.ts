@@ -171,24 +171,50 @@ class Exchange {
       this.send(attempt);
       return;
     }
-    void this.runAttemptHooks(attempt).then(
-      () => this.send(attempt),
-      (err: unknown) => {
-        this.release(attempt);
-        if (attempt !== this.attempt) return;
-        const failure = toUnigateError(err);
-        if (failure.code === 'INTERNAL_ERROR') this.observer.onInternalError(this.ctx, err);
-        this.fail(failure);
-      },
-    );
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.runAttemptHooks(attempt);
+    } catch (err) {
+      this.attemptHooksFailed(attempt, err);
+      return;
+    }
+    if (pending === undefined) this.send(attempt);
+    else
+      pending.then(
+        () => this.send(attempt),
+        (err: unknown) => this.attemptHooksFailed(attempt, err),
+      );
   }
 
-  private async runAttemptHooks(attempt: Attempt): Promise<void> {
+  /**
+   * The attempt hooks in order, synchronously while each answers synchronously (a credential
+   * already open in memory): undefined when all did, else a promise for the rest. A hook
+   * that waits (the shield's queue) hands the remaining ones to the promise.
+   */
+  private runAttemptHooks(attempt: Attempt): Promise<void> | undefined {
     const started = performance.now();
-    for (const policy of this.ctx.route.policies.attempt) {
-      if (policy.onAttempt !== undefined) await policy.onAttempt(this.ctx, attempt);
+    const hooks = this.ctx.route.policies.attempt;
+    for (let i = 0; i < hooks.length; i++) {
+      const result = hooks[i]!.onAttempt?.(this.ctx, attempt);
+      if (result instanceof Promise) return this.finishAttemptHooks(result, i + 1, attempt, started);
     }
     this.ctx.queueMs += performance.now() - started;
+    return undefined;
+  }
+
+  private async finishAttemptHooks(pending: Promise<void>, next: number, attempt: Attempt, started: number): Promise<void> {
+    await pending;
+    const hooks = this.ctx.route.policies.attempt;
+    for (let i = next; i < hooks.length; i++) await hooks[i]!.onAttempt?.(this.ctx, attempt);
+    this.ctx.queueMs += performance.now() - started;
+  }
+
+  private attemptHooksFailed(attempt: Attempt, err: unknown): void {
+    this.release(attempt);
+    if (attempt !== this.attempt) return;
+    const failure = toUnigateError(err);
+    if (failure.code === 'INTERNAL_ERROR') this.observer.onInternalError(this.ctx, err);
+    this.fail(failure);
   }
 
   private send(attempt: Attempt): void {
@@ -225,10 +251,10 @@ class Exchange {
     target.recordOutcome(!failed, Date.now());
     const policies = ctx.route.policies;
     let parsed: Record<string, string | string[]> | undefined;
+    const headers = (): Record<string, string | string[]> => (parsed ??= parseRawHeaders(rawHeaders));
     for (const policy of policies.attempt) {
       if (policy.onAttemptResponse === undefined) continue;
-      parsed ??= parseRawHeaders(rawHeaders);
-      const verdict = policy.onAttemptResponse(ctx, attempt, status, parsed);
+      const verdict = policy.onAttemptResponse(ctx, attempt, status, headers);
       if (verdict !== undefined && this.tryRetry(attempt, verdict.reason, verdict.delayMs ?? 0, true)) return true;
     }
     if (ctx.route.retries.onStatuses.has(status) && this.tryRetry(attempt, `status ${status}`, retryAfterMs(rawHeaders))) return true;

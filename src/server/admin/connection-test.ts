@@ -84,6 +84,7 @@ function strategyEnv(connection: Connection, services: Services): StrategyEnv {
     connection,
     settings: connection.authSettings,
     credentials: () => services.connections.credentials(connection),
+    cachedCredentials: () => services.connections.cachedCredentials(connection),
     tokens: () => services.connections.tokens(connection),
     services: { state: services.state, keyring: services.keyring, logger: services.logger, forget: (id) => services.connections.forget(id) },
   };

@@ -1,7 +1,10 @@
 /**
  * Which connection supplies a request's backend credentials, and its secrets: connection
  * records and sealed secrets are cached in memory (dropped by the store's change feed,
- * re-read at most every `ttlMs`); secrets are decrypted on each use and never cached in clear.
+ * re-read at most every `ttlMs`). A sealed credential set is opened once per record read and
+ * the clear set kept beside it in memory only (where the master key already is: caching it
+ * exposes nothing new), so a request pays no AES-GCM open and JSON parse; it goes when the
+ * record does.
  */
 import { UnigateError } from '../../../errors/unigate-error.js';
 import { openCredentials, openTokenSet, type CredentialSet } from '../../../secrets/connection-secrets.js';
@@ -24,10 +27,14 @@ interface Cached<T> {
 
 export const CONNECTION_HEADER = 'x-unigate-connection';
 
+const EMPTY: Readonly<CredentialSet> = Object.freeze({});
+
 export class ConnectionResolver {
   private readonly byId = new Map<string, Cached<Connection | undefined>>();
   private readonly byConsumer = new Map<string, Cached<Connection[]>>();
   private readonly secrets = new Map<string, Cached<StoredSecret | undefined>>();
+  /** Clear credential sets by the sealed record they came from (a re-read record is a new key). */
+  private readonly opened = new WeakMap<StoredSecret, Readonly<CredentialSet>>();
 
   constructor(
     private readonly store: StateStore,
@@ -41,15 +48,35 @@ export class ConnectionResolver {
    * by `X-Unigate-Connection` when it has several. Throws the errors callers see.
    */
   async resolve(upstream: string, mode: string, request: ConnectionRequest): Promise<Connection> {
+    if (mode !== 'per-consumer') return this.choose(upstream, mode, request, await this.get(mode), []);
+    if (request.consumerId === undefined) throw new UnigateError('UNAUTHENTICATED', { message: 'This route needs an authenticated consumer' });
+    return this.choose(upstream, mode, request, undefined, await this.ofConsumer(request.consumerId));
+  }
+
+  /**
+   * resolve() from the cache alone, for the hot path: undefined when what it needs is not
+   * cached and fresh (resolve then loads it); throws what resolve would.
+   */
+  resolveCached(upstream: string, mode: string, request: ConnectionRequest): Connection | undefined {
+    if (mode !== 'per-consumer') {
+      const entry = this.fresh(this.byId, mode);
+      return entry === undefined ? undefined : this.choose(upstream, mode, request, entry.value, []);
+    }
+    if (request.consumerId === undefined) return undefined;
+    const entry = this.fresh(this.byConsumer, request.consumerId);
+    return entry === undefined ? undefined : this.choose(upstream, mode, request, undefined, entry.value);
+  }
+
+  /** The connection `mode` names: `fixed` (a connection id), or one of the consumer's `own`. */
+  private choose(upstream: string, mode: string, request: ConnectionRequest, fixed: Connection | undefined, all: readonly Connection[]): Connection {
     let connection: Connection | undefined;
     if (mode !== 'per-consumer') {
-      connection = await this.get(mode);
+      connection = fixed;
       if (connection === undefined || connection.target !== upstream) {
         throw new UnigateError('CONNECTION_NOT_FOUND', { details: { upstream } });
       }
     } else {
-      if (request.consumerId === undefined) throw new UnigateError('UNAUTHENTICATED', { message: 'This route needs an authenticated consumer' });
-      const own = (await this.ofConsumer(request.consumerId)).filter((c) => c.kind === 'upstream' && c.target === upstream);
+      const own = all.filter((c) => c.kind === 'upstream' && c.target === upstream);
       if (request.requested !== undefined) {
         connection = own.find((c) => c.id === request.requested);
         if (connection === undefined) throw new UnigateError('CONNECTION_NOT_FOUND', { details: { upstream, connection: request.requested } });
@@ -72,9 +99,24 @@ export class ConnectionResolver {
     return this.cached(this.byId, id, () => this.store.getConnection(id));
   }
 
-  async credentials(connection: Connection): Promise<CredentialSet> {
-    const stored = await this.secret(connection.id, 'credentials');
-    return stored === undefined ? {} : openCredentials(this.keyring, stored);
+  async credentials(connection: Connection): Promise<Readonly<CredentialSet>> {
+    return this.open(await this.secret(connection.id, 'credentials'));
+  }
+
+  /** The credential set when its record is cached and fresh (no wait); undefined otherwise. */
+  cachedCredentials(connection: Connection): Readonly<CredentialSet> | undefined {
+    const entry = this.fresh(this.secrets, `${connection.id}|credentials`);
+    return entry === undefined ? undefined : this.open(entry.value);
+  }
+
+  private open(stored: StoredSecret | undefined): Readonly<CredentialSet> {
+    if (stored === undefined) return EMPTY;
+    let open = this.opened.get(stored);
+    if (open === undefined) {
+      open = Object.freeze(openCredentials(this.keyring, stored));
+      this.opened.set(stored, open);
+    }
+    return open;
   }
 
   async tokens(connection: Connection): Promise<OAuthTokenSet | undefined> {
@@ -107,6 +149,11 @@ export class ConnectionResolver {
 
   private secret(connectionId: string, purpose: SecretPurpose): Promise<StoredSecret | undefined> {
     return this.cached(this.secrets, `${connectionId}|${purpose}`, () => this.store.getSecret(connectionId, purpose));
+  }
+
+  private fresh<T>(map: Map<string, Cached<T>>, key: string): Cached<T> | undefined {
+    const entry = map.get(key);
+    return entry !== undefined && this.now() - entry.loadedAt < this.ttlMs ? entry : undefined;
   }
 
   private async cached<T>(map: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {

@@ -15,7 +15,7 @@ import { requestTarget } from '../../../server/upstream-request.js';
 import type { Services } from '../../../server/services.js';
 import type { Connection } from '../../../store/state/types.js';
 import type { AttemptRequest, Policy } from '../../policy.js';
-import { CONNECTION_HEADER } from './connection-resolver.js';
+import { CONNECTION_HEADER, type ConnectionRequest } from './connection-resolver.js';
 import { credentialStrategy } from './strategies.js';
 import { removeHeader, type CredentialStrategy, type StrategyEnv } from './strategy.js';
 
@@ -37,6 +37,7 @@ export function createCredentialInjection(upstream: string, config: CredentialsC
     connection,
     settings: connection.authSettings,
     credentials: () => connections.credentials(connection),
+    cachedCredentials: () => connections.cachedCredentials(connection),
     tokens: () => connections.tokens(connection),
     services: strategyServices,
   });
@@ -52,35 +53,40 @@ export function createCredentialInjection(upstream: string, config: CredentialsC
     return strategy;
   };
 
-  async function connectionFor(ctx: RequestContext): Promise<Connection> {
-    if (ctx.connection !== undefined) return ctx.connection;
-    const requested = ctx.header(CONNECTION_HEADER);
-    ctx.connection = await connections.resolve(upstream, config.connection, {
-      consumerId: ctx.consumerId,
-      allowedConnections: ctx.identity?.apiKey?.scopes.connections,
-      requested,
-    });
-    return ctx.connection;
+  const requestOf = (ctx: RequestContext): ConnectionRequest => ({
+    consumerId: ctx.consumerId,
+    allowedConnections: ctx.identity?.apiKey?.scopes.connections,
+    requested: ctx.header(CONNECTION_HEADER),
+  });
+
+  /** Into the attempt; synchronous when the credential set is open in memory. */
+  function inject(ctx: RequestContext, attempt: AttemptRequest, connection: Connection): void | Promise<void> {
+    removeHeader(attempt.headers, CONNECTION_HEADER);
+    const request = {
+      method: ctx.method,
+      origin: attempt.target.origin,
+      path: requestTarget(attempt.target.basePath, ctx.upstreamPath, ''),
+      headers: attempt.headers,
+      query: attempt.query,
+      body: ctx.requestBody,
+      bodyRead: ctx.route.policies.needsRequestBody,
+    };
+    const done = strategyOf(connection).inject(request, envOf(connection));
+    if (done instanceof Promise) return done.then(() => void (attempt.query = request.query));
+    attempt.query = request.query;
   }
 
   return {
     name: 'inject-credentials',
     phase: 'upstream',
     needsRequestBody: config.readBody === true,
-    async onAttempt(ctx, attempt) {
-      const connection = await connectionFor(ctx);
-      removeHeader(attempt.headers, CONNECTION_HEADER);
-      const request = {
-        method: ctx.method,
-        origin: attempt.target.origin,
-        path: requestTarget(attempt.target.basePath, ctx.upstreamPath, ''),
-        headers: attempt.headers,
-        query: attempt.query,
-        body: ctx.requestBody,
-        bodyRead: ctx.route.policies.needsRequestBody,
-      };
-      await strategyOf(connection).inject(request, envOf(connection));
-      attempt.query = request.query;
+    onAttempt(ctx, attempt) {
+      ctx.connection ??= connections.resolveCached(upstream, config.connection, requestOf(ctx));
+      if (ctx.connection !== undefined) return inject(ctx, attempt, ctx.connection);
+      return connections.resolve(upstream, config.connection, requestOf(ctx)).then((connection) => {
+        ctx.connection = connection;
+        return inject(ctx, attempt, connection);
+      });
     },
     onAttemptResponse(ctx, attempt: AttemptRequest, status) {
       const connection = ctx.connection;

@@ -11,6 +11,7 @@ import {
   removeHeader,
   removeQueryParam,
   templateFields,
+  withCredentials,
   type CredentialStrategy,
 } from './strategy.js';
 
@@ -26,10 +27,12 @@ export const headerStrategy: CredentialStrategy = {
     { additionalProperties: false },
   ),
   credentialFields: (settings) => templateFields(String(settings.template ?? '{api_key}')),
-  async inject(request, env) {
+  inject(request, env) {
     const name = String(env.settings.name).toLowerCase();
     removeHeader(request.headers, name);
-    request.headers[name] = fillTemplate(String(env.settings.template ?? '{api_key}'), await env.credentials());
+    return withCredentials(env, (credentials) => {
+      request.headers[name] = fillTemplate(String(env.settings.template ?? '{api_key}'), credentials);
+    });
   },
 };
 
@@ -43,10 +46,12 @@ export const queryStrategy: CredentialStrategy = {
     { additionalProperties: false },
   ),
   credentialFields: (settings) => templateFields(String(settings.template ?? '{api_key}')),
-  async inject(request, env) {
+  inject(request, env) {
     const name = String(env.settings.name);
-    const value = fillTemplate(String(env.settings.template ?? '{api_key}'), await env.credentials());
-    request.query = appendQueryParam(removeQueryParam(request.query, name), name, value);
+    return withCredentials(env, (credentials) => {
+      const value = fillTemplate(String(env.settings.template ?? '{api_key}'), credentials);
+      request.query = appendQueryParam(removeQueryParam(request.query, name), name, value);
+    });
   },
 };
 
@@ -54,10 +59,11 @@ export const basicStrategy: CredentialStrategy = {
   name: 'basic',
   settingsSchema: Type.Object({}, { additionalProperties: false }),
   credentialFields: () => ['username', 'password'],
-  async inject(request, env) {
-    const { username = '', password = '' } = await env.credentials();
-    removeHeader(request.headers, 'authorization');
-    request.headers.authorization = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+  inject(request, env) {
+    return withCredentials(env, ({ username = '', password = '' }) => {
+      removeHeader(request.headers, 'authorization');
+      request.headers.authorization = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+    });
   },
 };
 
@@ -65,9 +71,10 @@ export const bearerStrategy: CredentialStrategy = {
   name: 'bearer',
   settingsSchema: Type.Object({}, { additionalProperties: false }),
   credentialFields: () => ['token'],
-  async inject(request, env) {
-    const { token = '' } = await env.credentials();
-    removeHeader(request.headers, 'authorization');
-    request.headers.authorization = `Bearer ${token}`;
+  inject(request, env) {
+    return withCredentials(env, ({ token = '' }) => {
+      removeHeader(request.headers, 'authorization');
+      request.headers.authorization = `Bearer ${token}`;
+    });
   },
 };

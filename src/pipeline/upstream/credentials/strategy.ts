@@ -3,7 +3,7 @@
  * query parameter, Basic, a bearer token, an OAuth2 access token, or a request signature.
  * Strategies are chosen per connection (`auth_strategy`), configured by its `auth_settings`
  * (checked against `settingsSchema` when the connection is saved) and fed from its
- * credential set, decrypted only for the moment of injection.
+ * credential set, opened from the vault in memory only.
  */
 import type { TSchema } from '@sinclair/typebox';
 import type { CredentialSet } from '../../../secrets/connection-secrets.js';
@@ -45,8 +45,10 @@ export interface StrategyServices {
 export interface StrategyEnv {
   readonly connection: Connection;
   readonly settings: JsonObject;
-  /** The connection's credential set, decrypted now; do not keep it. */
-  credentials(): Promise<CredentialSet>;
+  /** The connection's credential set; do not keep it past the attempt. */
+  credentials(): Promise<Readonly<CredentialSet>>;
+  /** The same set when it is already open in memory, without waiting; undefined otherwise. */
+  cachedCredentials(): Readonly<CredentialSet> | undefined;
   /** The connection's stored OAuth token set, decrypted now, if any. */
   tokens(): Promise<OAuthTokenSet | undefined>;
   readonly services: StrategyServices;
@@ -79,9 +81,17 @@ export function templateFields(template: string): string[] {
 }
 
 /** Removes every occurrence of a header, whatever case the client used. */
+/** Runs `use` on the credential set: at once when it is open in memory, else once it is read. */
+export function withCredentials(env: StrategyEnv, use: (credentials: Readonly<CredentialSet>) => void): void | Promise<void> {
+  const open = env.cachedCredentials();
+  if (open !== undefined) return use(open);
+  return env.credentials().then(use);
+}
+
 export function removeHeader(headers: OutgoingHeaders, name: string): void {
   const lower = name.toLowerCase();
-  for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) delete headers[key];
+  // Deletes only when present (the usual case is absent), leaving the object fast.
+  for (const key in headers) if (key.length === lower.length && key.toLowerCase() === lower) delete headers[key];
 }
 
 /** Removes every occurrence of a query parameter (by decoded name), keeping the rest verbatim. */

@@ -81,7 +81,7 @@ export function createShield(upstream: string, config: ShieldConfig, credentials
       grants.set(attempt, await shield.admit(ctx, stateOf(ctx).deadline));
     },
     onAttemptResponse(ctx, _attempt, status, headers) {
-      const pauseMs = shield.learn(ctx, status, headers);
+      const pauseMs = shield.learn(ctx, status, headers());
       if (pauseMs === undefined) return undefined;
       const state = stateOf(ctx);
       if (state.retries >= config.retriesAfter429) return undefined;
