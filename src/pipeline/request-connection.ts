@@ -5,14 +5,19 @@
  */
 import type { RequestContext } from '../server/context.js';
 import type { Connection } from '../store/state/types.js';
-import { CONNECTION_HEADER, type ConnectionResolver } from './upstream/credentials/connection-resolver.js';
+import { CONNECTION_HEADER, type ConnectionRequest, type ConnectionResolver } from './upstream/credentials/connection-resolver.js';
 
 export async function requestConnection(ctx: RequestContext, upstream: string, mode: string, connections: ConnectionResolver): Promise<Connection> {
-  if (ctx.connection !== undefined) return ctx.connection;
-  ctx.connection = await connections.resolve(upstream, mode, {
-    consumerId: ctx.consumerId,
-    allowedConnections: ctx.identity?.apiKey?.scopes.connections,
-    requested: ctx.header(CONNECTION_HEADER),
-  });
+  ctx.connection ??= requestConnectionNow(ctx, upstream, mode, connections) ?? (await connections.resolve(upstream, mode, connectionRequest(ctx)));
   return ctx.connection;
+}
+
+/** requestConnection without waiting: undefined when the resolver has to read the store first. */
+export function requestConnectionNow(ctx: RequestContext, upstream: string, mode: string, connections: ConnectionResolver): Connection | undefined {
+  ctx.connection ??= connections.resolveCached(upstream, mode, connectionRequest(ctx));
+  return ctx.connection;
+}
+
+function connectionRequest(ctx: RequestContext): ConnectionRequest {
+  return { consumerId: ctx.consumerId, allowedConnections: ctx.identity?.apiKey?.scopes.connections, requested: ctx.header(CONNECTION_HEADER) };
 }

@@ -24,8 +24,20 @@ export function sendError(res: ServerResponse, err: UnigateError, requestId: str
   res.end(body);
 }
 
+/** A policy's reply (a cache hit, say): its headers, then `extra`, then its length and the request id, which win. */
 export function sendReply(res: ServerResponse, reply: Reply, requestId: string, extra?: Record<string, string>): void {
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
-  res.writeHead(reply.status, { ...reply.headers, ...extra, 'content-length': String(body.length), 'x-request-id': requestId });
+  // A flat list: no merged copy of the headers, and Node writes it as it is.
+  const list: string[] = [];
+  const headers = reply.headers;
+  for (const name in headers) {
+    if (name === 'content-length' || name === 'x-request-id' || (extra !== undefined && name in extra)) continue;
+    const value = headers[name]!;
+    if (typeof value === 'string') list.push(name, value);
+    else for (const v of value) list.push(name, v);
+  }
+  if (extra !== undefined) for (const name in extra) list.push(name, extra[name]!);
+  list.push('content-length', String(body.length), 'x-request-id', requestId);
+  res.writeHead(reply.status, list);
   res.end(body);
 }

@@ -3,7 +3,7 @@
  * freshness), a Vary record pointing at variant keys, or a short "pass" marker saying the
  * resource was not cacheable, so concurrent misses stop waiting for each other.
  */
-import type { CacheEntry, JsonValue, StoredCacheEntry } from '../../store/shared/types.js';
+import type { CacheEntry, JsonValue } from '../../store/shared/types.js';
 import type { Freshness } from './freshness.js';
 import type { StoredHeaders } from './revalidate.js';
 
@@ -32,7 +32,7 @@ export interface StoredResponse {
   readonly body: Buffer;
 }
 
-export function metaOf(entry: StoredCacheEntry | undefined): Meta | undefined {
+export function metaOf(entry: CacheEntry | undefined): Meta | undefined {
   const kind = entry?.meta.kind;
   return kind === 'response' || kind === 'vary' || kind === 'pass' ? (entry!.meta as unknown as Meta) : undefined;
 }

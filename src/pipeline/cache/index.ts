@@ -19,7 +19,7 @@ import { UnigateError } from '../../errors/unigate-error.js';
 import type { RequestContext } from '../../server/context.js';
 import type { Services } from '../../server/services.js';
 import type { Policy, Reply, UpstreamResponse } from '../policy.js';
-import { requestConnection } from '../request-connection.js';
+import { requestConnection, requestConnectionNow } from '../request-connection.js';
 import type { CredentialsConfig } from '../upstream/credentials/index.js';
 import { detachedContext, fetchUpstream } from './background.js';
 import { normalizeQuery } from './cache-key.js';
@@ -28,7 +28,7 @@ import { requestDirectives } from './directives.js';
 import type { StoredResponse } from './entry.js';
 import { conditionalHeaders, hasConditionals, invalidatedPaths, notModifiedFor, notModifiedHeaders } from './revalidate.js';
 import type { CacheSchema } from './schema.js';
-import { CacheStore } from './storage.js';
+import { CacheStore, type Found } from './storage.js';
 import { Writer, type Outcome, type WriterSlot } from './writer.js';
 
 export type CacheConfig = CamelCased<Static<typeof CacheSchema>>;
@@ -70,9 +70,13 @@ export function createCache(config: CacheConfig, deps: CacheDeps): Policy {
   const results = services.metrics.cacheRequests;
   const servedBytes = services.metrics.cacheBytes.labels({ route: deps.routeName, direction: 'served' });
 
-  async function tenantOf(ctx: RequestContext): Promise<string> {
-    if (deps.credentials !== undefined) return `k=${(await requestConnection(ctx, deps.upstream, deps.credentials.connection, services.connections)).id}`;
-    return config.key!.sharedAcrossConsumers ? '' : `c=${ctx.consumerId ?? ''}`;
+  /** Whose entries the request may see: its connection's when credentials are injected, else its consumer's (or everyone's). */
+  function tenantOf(ctx: RequestContext): string | Promise<string> {
+    if (deps.credentials === undefined) return config.key!.sharedAcrossConsumers ? '' : `c=${ctx.consumerId ?? ''}`;
+    const { connection } = deps.credentials;
+    const known = requestConnectionNow(ctx, deps.upstream, connection, services.connections);
+    if (known !== undefined) return `k=${known.id}`;
+    return requestConnection(ctx, deps.upstream, connection, services.connections).then((c) => `k=${c.id}`);
   }
 
   function tagsOf(ctx: RequestContext): string[] {
@@ -83,8 +87,11 @@ export function createCache(config: CacheConfig, deps: CacheDeps): Policy {
     );
   }
 
+  const counters = new Map<Outcome, { inc(): void }>();
   function mark(ctx: RequestContext, result: Outcome): void {
-    results.inc({ route: deps.routeName, result: result.toLowerCase() });
+    let counter = counters.get(result);
+    if (counter === undefined) counters.set(result, (counter = results.labels({ route: deps.routeName, result: result.toLowerCase() })));
+    counter.inc();
     if (statusHeader !== '') ctx.responseHeaders = { ...ctx.responseHeaders, [statusHeader]: result };
   }
 
@@ -166,11 +173,20 @@ export function createCache(config: CacheConfig, deps: CacheDeps): Policy {
     return { status: fetched.status, headers, body: fetched.body };
   }
 
-  async function onRequest(ctx: RequestContext): Promise<Reply | undefined> {
+  /**
+   * Synchronous up to a fresh hit when the tenant is known and the cache is in process (the
+   * hot path of a cache in front of a slow API); a promise wherever something must wait.
+   */
+  function onRequest(ctx: RequestContext): Reply | undefined | Promise<Reply | undefined> {
+    const method = ctx.method;
+    if (method !== 'GET' && method !== 'HEAD' && !UNSAFE.has(method)) return undefined;
+    const tenant = tenantOf(ctx);
+    return typeof tenant === 'string' ? lookUp(ctx, tenant) : tenant.then((t) => lookUp(ctx, t));
+  }
+
+  function lookUp(ctx: RequestContext, tenant: string): Reply | undefined | Promise<Reply | undefined> {
     const method = ctx.method;
     const safe = method === 'GET' || method === 'HEAD';
-    if (!safe && !UNSAFE.has(method)) return undefined;
-    const tenant = await tenantOf(ctx);
     const headerValues = keyHeaders.map((h) => ctx.header(h) ?? '');
     const keyOf = (path: string, query: string) => CacheStore.key({ route: deps.routeName, tenant, path, query: normalizeQuery(query, queryParams), headerValues });
     // The request as it goes upstream (after transforms) names the resource.
@@ -182,7 +198,20 @@ export function createCache(config: CacheConfig, deps: CacheDeps): Policy {
       if (safe) mark(ctx, 'BYPASS');
       return undefined;
     }
-    const found = await store.lookup(key, ctx.headers);
+    const now = store.lookupNow(key, ctx.headers);
+    if (now !== undefined) return answer(ctx, key, url, keyOf, request, now);
+    return store.lookup(key, ctx.headers).then((found) => answer(ctx, key, url, keyOf, request, found));
+  }
+
+  function answer(
+    ctx: RequestContext,
+    key: string,
+    url: string,
+    keyOf: Slot['keyOf'],
+    request: ReturnType<typeof requestDirectives>,
+    found: Found,
+  ): Reply | undefined | Promise<Reply | undefined> {
+    const method = ctx.method;
     const slot: Slot = { key, url, tags: tagsOf(ctx), found, requestHeaders: ctx.headers, bypass: false, revalidating: undefined, settle: undefined, keyOf };
     slots.set(ctx, slot);
     const stored = found.response;
@@ -200,13 +229,18 @@ export function createCache(config: CacheConfig, deps: CacheDeps): Policy {
       }
     }
     if (request.has('only-if-cached')) throw new UnigateError('NOT_CACHED', { details: { route: deps.routeName } });
-    if (stored === undefined && !found.pass && method === 'GET' && !(await coalesce(ctx, slot))) {
-      // Another request of this key finished: what it stored may answer this one.
-      const again = await store.lookup(key, ctx.headers);
-      if (again.response !== undefined) {
-        const { action, ageMs } = decide(again.response.meta, request, Date.now());
-        if (action === 'fresh') return reply(ctx, slot, again.response, ageMs, 'HIT');
-      }
+    if (stored === undefined && !found.pass && method === 'GET') return afterConcurrentMiss(ctx, slot, request);
+    return undefined;
+  }
+
+  /** Leads the miss, or waits for the request that does and answers from what it stored. */
+  async function afterConcurrentMiss(ctx: RequestContext, slot: Slot, request: ReturnType<typeof requestDirectives>): Promise<Reply | undefined> {
+    if (await coalesce(ctx, slot)) return undefined;
+    // Another request of this key finished: what it stored may answer this one.
+    const again = await store.lookup(slot.key, ctx.headers);
+    if (again.response !== undefined) {
+      const { action, ageMs } = decide(again.response.meta, request, Date.now());
+      if (action === 'fresh') return reply(ctx, slot, again.response, ageMs, 'HIT');
     }
     return undefined;
   }

@@ -5,7 +5,7 @@
  * and a failed write is dropped.
  */
 import { randomUUID } from 'node:crypto';
-import type { CacheStorage } from '../../store/shared/types.js';
+import type { CacheEntry, CacheStorage } from '../../store/shared/types.js';
 import { primaryKey, variantKey, type KeyParts } from './cache-key.js';
 import { metaOf, toEntry, type ResponseMeta, type StoredResponse, type VaryMeta } from './entry.js';
 import type { Headers } from './freshness.js';
@@ -32,6 +32,13 @@ const PASS_TTL_MS = 5000;
 /** A Vary record outlives its variants, so a fresh variant is never orphaned by it. */
 const VARY_RECORD_MIN_MS = 600_000;
 
+/** What an entry says about a request; behind a Vary record only a stored response counts. */
+function found(entry: CacheEntry | undefined, meta: ReturnType<typeof metaOf>, vary: VaryMeta | undefined): Found {
+  if (vary !== undefined) return meta?.kind === 'response' ? { vary, response: { meta, body: entry!.body } } : { vary };
+  if (meta?.kind === 'pass') return { pass: true };
+  return meta?.kind === 'response' ? { response: { meta, body: entry!.body } } : {};
+}
+
 export class CacheStore {
   constructor(private readonly cache: CacheStorage) {}
 
@@ -42,12 +49,20 @@ export class CacheStore {
   async lookup(key: string, request: Headers): Promise<Found> {
     const first = await this.get(key);
     const meta = metaOf(first);
-    if (meta === undefined) return {};
-    if (meta.kind === 'pass') return { pass: true };
-    if (meta.kind === 'response') return { response: { meta, body: first!.body } };
+    if (meta?.kind !== 'vary') return found(first, meta, undefined);
     const variant = await this.get(variantKey(key, meta.nonce, meta.names, request));
-    const variantMeta = metaOf(variant);
-    return variantMeta?.kind === 'response' ? { vary: meta, response: { meta: variantMeta, body: variant!.body } } : { vary: meta };
+    return found(variant, metaOf(variant), meta);
+  }
+
+  /** lookup() without waiting, when the backend holds its entries in process; undefined when it does not. */
+  lookupNow(key: string, request: Headers): Found | undefined {
+    const getNow = this.cache.getNow;
+    if (getNow === undefined) return undefined;
+    const first = getNow.call(this.cache, key);
+    const meta = metaOf(first);
+    if (meta?.kind !== 'vary') return found(first, meta, undefined);
+    const variant = getNow.call(this.cache, variantKey(key, meta.nonce, meta.names, request));
+    return found(variant, metaOf(variant), meta);
   }
 
   /** Stores a response under its primary or variant key; resolves once written (or dropped). */

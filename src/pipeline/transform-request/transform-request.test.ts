@@ -18,6 +18,8 @@ function resolver(resolved: string[] = []): ConnectionResolver {
       resolved.push(upstream);
       return connection;
     },
+    // Nothing is cached yet: the policy must go through resolve().
+    resolveCached: () => undefined,
   } as unknown as ConnectionResolver;
 }
 

@@ -196,6 +196,11 @@ export interface StoredCacheEntry extends CacheEntry {
 /** Cache entries with TTL; deletes and purges reach every instance's in-memory layer. */
 export interface CacheStorage {
   get(key: string): Promise<StoredCacheEntry | undefined>;
+  /**
+   * The entry itself without waiting (no copy, no remaining TTL), for backends that hold
+   * every entry in process (memory): authoritative when the backend has it.
+   */
+  getNow?(key: string): CacheEntry | undefined;
   set(key: string, entry: CacheEntry, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
   /** Removes every entry whose URL starts with `urlPrefix`; resolves to how many the shared tier held. */

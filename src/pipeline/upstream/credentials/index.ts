@@ -15,7 +15,8 @@ import { requestTarget } from '../../../server/upstream-request.js';
 import type { Services } from '../../../server/services.js';
 import type { Connection } from '../../../store/state/types.js';
 import type { AttemptRequest, Policy } from '../../policy.js';
-import { CONNECTION_HEADER, type ConnectionRequest } from './connection-resolver.js';
+import { requestConnection, requestConnectionNow } from '../../request-connection.js';
+import { CONNECTION_HEADER } from './connection-resolver.js';
 import { credentialStrategy } from './strategies.js';
 import { removeHeader, type CredentialStrategy, type StrategyEnv } from './strategy.js';
 
@@ -53,12 +54,6 @@ export function createCredentialInjection(upstream: string, config: CredentialsC
     return strategy;
   };
 
-  const requestOf = (ctx: RequestContext): ConnectionRequest => ({
-    consumerId: ctx.consumerId,
-    allowedConnections: ctx.identity?.apiKey?.scopes.connections,
-    requested: ctx.header(CONNECTION_HEADER),
-  });
-
   /** Into the attempt; synchronous when the credential set is open in memory. */
   function inject(ctx: RequestContext, attempt: AttemptRequest, connection: Connection): void | Promise<void> {
     removeHeader(attempt.headers, CONNECTION_HEADER);
@@ -81,12 +76,9 @@ export function createCredentialInjection(upstream: string, config: CredentialsC
     phase: 'upstream',
     needsRequestBody: config.readBody === true,
     onAttempt(ctx, attempt) {
-      ctx.connection ??= connections.resolveCached(upstream, config.connection, requestOf(ctx));
-      if (ctx.connection !== undefined) return inject(ctx, attempt, ctx.connection);
-      return connections.resolve(upstream, config.connection, requestOf(ctx)).then((connection) => {
-        ctx.connection = connection;
-        return inject(ctx, attempt, connection);
-      });
+      const known = requestConnectionNow(ctx, upstream, config.connection, connections);
+      if (known !== undefined) return inject(ctx, attempt, known);
+      return requestConnection(ctx, upstream, config.connection, connections).then((connection) => inject(ctx, attempt, connection));
     },
     onAttemptResponse(ctx, attempt: AttemptRequest, status) {
       const connection = ctx.connection;

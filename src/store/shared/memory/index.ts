@@ -62,6 +62,7 @@ function createMemoryCache(hub: MemoryHub): CacheStorage {
       const hit = cache.get(key);
       return hit === undefined ? undefined : { ...hit.entry, ttlMs: hit.ttlMs, tier: 'local' };
     },
+    getNow: (key: string): CacheEntry | undefined => cache.get(key)?.entry,
     async set(key: string, entry: CacheEntry, ttlMs: number): Promise<void> {
       cache.set(key, entry, ttlMs);
     },
