@@ -15,6 +15,7 @@ import type { Static } from '@sinclair/typebox';
 import type { CamelCased } from '../../config/case.js';
 import { UnigateError } from '../../errors/unigate-error.js';
 import type { Metrics } from '../../observability/metrics.js';
+import type { RequestContext } from '../../server/context.js';
 import { isSharedStoreUnavailable } from '../../store/shared/health.js';
 import { validateSpecs } from '../../store/shared/rate-limits.js';
 import type { LimitState, RateDecision, RateLimiter } from '../../store/shared/types.js';
@@ -52,23 +53,29 @@ export function createRateLimit(config: RateLimitConfig, deps: RateLimitDeps): P
     }
   }
 
+  function apply(ctx: RequestContext, decision: RateDecision | undefined): undefined {
+    if (decision === undefined) return undefined;
+    if (policy !== undefined && decision.binding !== undefined) {
+      const headers = limitHeaders(decision.binding, policy);
+      ctx.responseHeaders = ctx.responseHeaders === undefined ? headers : Object.assign(ctx.responseHeaders, headers);
+    }
+    if (decision.allowed) return undefined;
+    limited?.inc();
+    const retryAfter = Math.max(1, Math.ceil(finite(decision.retryAfterMs, decision.binding?.resetMs ?? 1000) / 1000));
+    throw new UnigateError('RATE_LIMITED', {
+      headers: { 'retry-after': String(retryAfter) },
+      details: { retry_after_seconds: retryAfter },
+    });
+  }
+
   return {
     name: 'rate-limit',
     phase: 'rate-limit',
-    async onRequest(ctx) {
-      const decision = await decide(keyOf(ctx));
-      if (decision === undefined) return undefined;
-      if (policy !== undefined && decision.binding !== undefined) {
-        const headers = limitHeaders(decision.binding, policy);
-        ctx.responseHeaders = ctx.responseHeaders === undefined ? headers : Object.assign(ctx.responseHeaders, headers);
-      }
-      if (decision.allowed) return undefined;
-      limited?.inc();
-      const retryAfter = Math.max(1, Math.ceil(finite(decision.retryAfterMs, decision.binding?.resetMs ?? 1000) / 1000));
-      throw new UnigateError('RATE_LIMITED', {
-        headers: { 'retry-after': String(retryAfter) },
-        details: { retry_after_seconds: retryAfter },
-      });
+    // Counted in process, the decision needs no wait: the request stays on the synchronous path.
+    onRequest(ctx) {
+      const key = keyOf(ctx);
+      if (deps.rates.checkNow !== undefined) return apply(ctx, deps.rates.checkNow(key, specs));
+      return decide(key).then((decision) => apply(ctx, decision));
     },
   };
 }

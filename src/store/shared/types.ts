@@ -86,6 +86,8 @@ export type LevelMode = 'raise' | 'set';
 export interface RateLimiter {
   /** Checks the key's pause and every limit in one atomic step; consumes from all or none. */
   check(key: string, limits: readonly RateLimitSpec[], options?: CheckOptions): Promise<RateDecision>;
+  /** check() without waiting, for limiters that count in process (memory). */
+  checkNow?(key: string, limits: readonly RateLimitSpec[], options?: CheckOptions): RateDecision;
   /**
    * Corrects a bucket's level from what the upstream reports, e.g.
    * `X-Shopify-Shop-Api-Call-Limit: 32/40` → level 32. 'raise' (default) only ever raises

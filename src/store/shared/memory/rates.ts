@@ -9,34 +9,39 @@ export function createMemoryRates(hub: MemoryHub): RateLimiter {
   const stateKey = (key: string, spec: RateLimitSpec): string => `rl\0${key}\0${limitId(spec)}`;
   const pauseKey = (key: string): string => `rl\0${key}\0pause`;
 
-  return {
-    async check(key: string, limits: readonly RateLimitSpec[], options?: CheckOptions): Promise<RateDecision> {
-      validateSpecs(limits);
-      const { cost, maxDelayMs } = checkOptions(options);
-      const now = hub.clock();
-      const until = values.get<number>(pauseKey(key), now);
-      const pausedMs = until !== undefined && until > now ? up(until - now) : 0;
-      const states: RawLimitState[] = [];
-      const writes: (() => void)[] = [];
-      let delayMs = 0;
-      for (const spec of limits) {
-        const sk = stateKey(key, spec);
-        if (spec.kind === 'gcra') {
-          const out = gcraStep(values.get<number>(sk, now), now, gcraInterval(spec), gcraBurst(spec), cost, maxDelayMs);
-          states.push(out);
-          if (out.allowed) delayMs = Math.max(delayMs, out.delayMs);
-          const tat = out.tat;
-          if (tat !== undefined) writes.push(() => values.set(sk, tat, tat, now));
-        } else {
-          const out = windowStep(values.get<WindowState>(sk, now), now, spec.windowMs, spec.limit, cost);
-          states.push(out);
-          const next = out.next;
-          if (next !== undefined) writes.push(() => values.set(sk, next, next.start + 2 * spec.windowMs, now));
-        }
+  function checkNow(key: string, limits: readonly RateLimitSpec[], options?: CheckOptions): RateDecision {
+    validateSpecs(limits);
+    const { cost, maxDelayMs } = checkOptions(options);
+    const now = hub.clock();
+    const until = values.get<number>(pauseKey(key), now);
+    const pausedMs = until !== undefined && until > now ? up(until - now) : 0;
+    const states: RawLimitState[] = [];
+    const writes: (() => void)[] = [];
+    let delayMs = 0;
+    for (const spec of limits) {
+      const sk = stateKey(key, spec);
+      if (spec.kind === 'gcra') {
+        const out = gcraStep(values.get<number>(sk, now), now, gcraInterval(spec), gcraBurst(spec), cost, maxDelayMs);
+        states.push(out);
+        if (out.allowed) delayMs = Math.max(delayMs, out.delayMs);
+        const tat = out.tat;
+        if (tat !== undefined) writes.push(() => values.set(sk, tat, tat, now));
+      } else {
+        const out = windowStep(values.get<WindowState>(sk, now), now, spec.windowMs, spec.limit, cost);
+        states.push(out);
+        const next = out.next;
+        if (next !== undefined) writes.push(() => values.set(sk, next, next.start + 2 * spec.windowMs, now));
       }
-      // All or nothing: a call refused by one limit consumes from none of them.
-      if (pausedMs === 0 && states.every((s) => s.allowed)) for (const write of writes) write();
-      return toDecision(limits, { pausedMs, delayMs, limits: states });
+    }
+    // All or nothing: a call refused by one limit consumes from none of them.
+    if (pausedMs === 0 && states.every((s) => s.allowed)) for (const write of writes) write();
+    return toDecision(limits, { pausedMs, delayMs, limits: states });
+  }
+
+  return {
+    checkNow,
+    async check(key: string, limits: readonly RateLimitSpec[], options?: CheckOptions): Promise<RateDecision> {
+      return checkNow(key, limits, options);
     },
 
     async setLevel(key: string, limit: GcraLimit, level: number, mode: LevelMode = 'raise'): Promise<LimitState> {
