@@ -12,11 +12,19 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1
 const RFC2822 = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|UT|UTC|GMT|Z)?$/;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
+const offsetCache = new Map<string, Map<number, number>>();
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Minutes east of UTC for an IANA zone at an instant. */
+/** Minutes east of UTC for `timeZone` at instant `ms` (e.g. -240 for New York in summer). */
 export function zoneOffsetMinutes(ms: number, timeZone: string): number {
   if (timeZone === 'UTC') return 0;
+  // Offsets change only at quarter hours of UTC (local whole or half hours, offsets in
+  // 15-minute steps), so one lookup per quarter hour is exact.
+  const slot = Math.floor(ms / 900_000);
+  let cache = offsetCache.get(timeZone);
+  if (!cache) offsetCache.set(timeZone, (cache = new Map()));
+  const hit = cache.get(slot);
+  if (hit !== undefined) return hit;
   let dtf = formatters.get(timeZone);
   if (!dtf) {
     dtf = new Intl.DateTimeFormat('en-US', {
@@ -31,10 +39,13 @@ export function zoneOffsetMinutes(ms: number, timeZone: string): number {
     });
     formatters.set(timeZone, dtf);
   }
-  const at = Math.floor(ms / 1000) * 1000;
-  const p = Object.fromEntries(dtf.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
-  return Math.round((asUtc - at) / 60_000);
+  const probe = slot * 900_000;
+  const parts = Object.fromEntries(dtf.formatToParts(new Date(probe)).map((p) => [p.type, p.value]));
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const offset = Math.round((asUtc - probe) / 60_000);
+  if (cache.size > 50_000) cache.clear();
+  cache.set(slot, offset);
+  return offset;
 }
 
 function offsetMinutes(zone: string): number {

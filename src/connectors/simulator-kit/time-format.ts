@@ -3,40 +3,10 @@
  * (BigCommerce V3) and RFC 2822 (BigCommerce V2), plus lenient parsing of filter values.
  */
 
-const offsetCache = new Map<string, Map<number, number>>();
-const formatters = new Map<string, Intl.DateTimeFormat>();
+// One implementation for the simulators and the connectors that read their answers.
+import { zoneOffsetMinutes } from '../common/dates.js';
 
-/** Minutes east of UTC for `timeZone` at instant `ms` (e.g. -240 for New York in summer). */
-export function zoneOffsetMinutes(ms: number, timeZone: string): number {
-  if (timeZone === 'UTC') return 0;
-  // Offsets change on hour boundaries, so one lookup per hour is enough.
-  const hour = Math.floor(ms / 3_600_000);
-  let cache = offsetCache.get(timeZone);
-  if (!cache) offsetCache.set(timeZone, (cache = new Map()));
-  const hit = cache.get(hour);
-  if (hit !== undefined) return hit;
-  let dtf = formatters.get(timeZone);
-  if (!dtf) {
-    dtf = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, dtf);
-  }
-  const probe = hour * 3_600_000;
-  const parts = Object.fromEntries(dtf.formatToParts(new Date(probe)).map((p) => [p.type, p.value]));
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  const offset = Math.round((asUtc - probe) / 60_000);
-  if (cache.size > 50_000) cache.clear();
-  cache.set(hour, offset);
-  return offset;
-}
+export { zoneOffsetMinutes };
 
 const pad = (n: number, width = 2): string => String(Math.abs(n)).padStart(width, '0');
 
