@@ -4,6 +4,7 @@
  * out over several stores (each within its own limits; one store failing does not fail
  * the call), project fields and add the raw platform records on request.
  */
+import { asObject } from '../connectors/common/mapping.js';
 import { connectorFor, type RegisteredConnector } from '../connectors/registry.js';
 import type { Connector, ListFilters, NativeCursor, ProductUpdate } from '../connectors/connector.js';
 import { UnigateError } from '../errors/unigate-error.js';
@@ -257,12 +258,8 @@ function shapeRecord(record: Json, connectionId: string, includeRaw: boolean, se
   if (includeRaw && raw !== undefined) out.raw = raw;
   // Nested records (a product's variants) carry their platform record too; without
   // include=raw it would more than double the answer.
-  else if (Array.isArray(out.variants)) out.variants = out.variants.map((v: unknown) => (isRecord(v) && v.raw !== undefined ? withoutRaw(v) : v));
+  else if (Array.isArray(out.variants)) out.variants = out.variants.map((v: unknown) => (asObject(v)?.raw !== undefined ? withoutRaw(v as Json) : v));
   return selection === undefined ? out : (project(out, selection) as Json);
-}
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null;
 }
 
 function withoutRaw(record: Json): Json {

@@ -8,8 +8,7 @@ import type { Connection } from '../store/state/types.js';
 import { CONNECTION_HEADER, type ConnectionRequest, type ConnectionResolver } from './upstream/credentials/connection-resolver.js';
 
 export async function requestConnection(ctx: RequestContext, upstream: string, mode: string, connections: ConnectionResolver): Promise<Connection> {
-  ctx.connection ??= requestConnectionNow(ctx, upstream, mode, connections) ?? (await connections.resolve(upstream, mode, connectionRequest(ctx)));
-  return ctx.connection;
+  return requestConnectionNow(ctx, upstream, mode, connections) ?? (ctx.connection = await connections.resolve(upstream, mode, connectionRequest(ctx)));
 }
 
 /** requestConnection without waiting: undefined when the resolver has to read the store first. */

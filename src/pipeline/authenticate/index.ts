@@ -41,12 +41,10 @@ export interface Identified {
 export async function identify(header: (name: string) => string | undefined, mode: AuthenticateConfig['mode'], deps: Pick<AuthenticateDeps, 'identities' | 'jwt'>): Promise<Identified> {
   const acceptKeys = mode !== 'jwt';
   const acceptJwt = mode !== 'key' && deps.jwt !== undefined;
-  const apiKey = header(API_KEY_HEADER);
-  if (apiKey !== undefined && acceptKeys) return { identity: await deps.identities.verifyKey(apiKey), header: API_KEY_HEADER };
-  const authorization = header('authorization');
-  const bearer = authorization !== undefined && /^bearer /i.test(authorization) ? authorization.slice(7).trim() : undefined;
+  const key = presentedKey(header, acceptKeys);
+  if (key !== undefined) return { identity: await deps.identities.verifyKey(key.value), header: key.header };
+  const bearer = bearerOf(header);
   if (bearer === undefined) throw unauthenticated('no credentials presented');
-  if (acceptKeys && bearer.startsWith('ug_')) return { identity: await deps.identities.verifyKey(bearer), header: 'authorization' };
   if (acceptJwt && JwtVerifier.looksLikeJwt(bearer)) {
     const { consumerId } = await deps.jwt!.verify(bearer);
     return { identity: { consumer: await deps.identities.enabledConsumer(consumerId), apiKey: undefined, via: 'jwt' }, header: 'authorization' };
@@ -54,18 +52,25 @@ export async function identify(header: (name: string) => string | undefined, mod
   throw unauthenticated(acceptKeys ? 'not an API key' : 'not a JWT');
 }
 
+function bearerOf(header: (name: string) => string | undefined): string | undefined {
+  const authorization = header('authorization');
+  return authorization !== undefined && /^bearer /i.test(authorization) ? authorization.slice(7).trim() : undefined;
+}
+
+/** An API key presented as `X-Api-Key` or `Authorization: Bearer ug_…`, and the header it came in. */
+function presentedKey(header: (name: string) => string | undefined, acceptKeys: boolean): { value: string; header: string } | undefined {
+  if (!acceptKeys) return undefined;
+  const apiKey = header(API_KEY_HEADER);
+  if (apiKey !== undefined) return { value: apiKey, header: API_KEY_HEADER };
+  const bearer = bearerOf(header);
+  return bearer?.startsWith('ug_') ? { value: bearer, header: 'authorization' } : undefined;
+}
+
 /** identify() answered from the identity cache alone, when it can be (an API key seen lately). */
 function identifyCached(header: (name: string) => string | undefined, mode: AuthenticateConfig['mode'], identities: IdentityCache): Identified | undefined {
-  if (mode === 'jwt') return undefined;
-  const apiKey = header(API_KEY_HEADER);
-  if (apiKey !== undefined) {
-    const identity = identities.peekKey(apiKey);
-    return identity === undefined ? undefined : { identity, header: API_KEY_HEADER };
-  }
-  const authorization = header('authorization');
-  if (authorization === undefined || !/^bearer ug_/i.test(authorization)) return undefined;
-  const identity = identities.peekKey(authorization.slice(7).trim());
-  return identity === undefined ? undefined : { identity, header: 'authorization' };
+  const key = presentedKey(header, mode !== 'jwt');
+  const identity = key === undefined ? undefined : identities.peekKey(key.value);
+  return identity === undefined ? undefined : { identity, header: key!.header };
 }
 
 export function createAuthenticate(config: AuthenticateConfig, deps: AuthenticateDeps): Policy {

@@ -251,11 +251,13 @@ class Exchange {
     target.recordOutcome(!failed, Date.now());
     const policies = ctx.route.policies;
     let parsed: Record<string, string | string[]> | undefined;
-    const headers = (): Record<string, string | string[]> => (parsed ??= parseRawHeaders(rawHeaders));
-    for (const policy of policies.attempt) {
-      if (policy.onAttemptResponse === undefined) continue;
-      const verdict = policy.onAttemptResponse(ctx, attempt, status, headers);
-      if (verdict !== undefined && this.tryRetry(attempt, verdict.reason, verdict.delayMs ?? 0, true)) return true;
+    if (policies.attempt.length > 0) {
+      const headers = (): Record<string, string | string[]> => (parsed ??= parseRawHeaders(rawHeaders));
+      for (const policy of policies.attempt) {
+        if (policy.onAttemptResponse === undefined) continue;
+        const verdict = policy.onAttemptResponse(ctx, attempt, status, headers);
+        if (verdict !== undefined && this.tryRetry(attempt, verdict.reason, verdict.delayMs ?? 0, true)) return true;
+      }
     }
     if (ctx.route.retries.onStatuses.has(status) && this.tryRetry(attempt, `status ${status}`, retryAfterMs(rawHeaders))) return true;
 
