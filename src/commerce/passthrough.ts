@@ -6,7 +6,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestContext } from '../server/context.js';
-import { upstreamHeaders, withoutHeader } from '../server/upstream-request.js';
 import { forward, type ForwardObserver } from '../pipeline/upstream/forward.js';
 import type { ConnectionRoutes } from './connection-routes.js';
 import type { CallScope, CommerceService } from './service.js';
@@ -35,7 +34,7 @@ export function createPassthrough(service: CommerceService, routes: ConnectionRo
     ctx.consumerId = scope.identity.consumer.id;
     ctx.upstreamPath = rawPath;
     ctx.upstreamQuery = query;
-    ctx.upstreamHeaders = upstreamHeaders(req.headers, {
+    ctx.forwardClientHeaders({
       clientIp: scope.client.clientIp,
       proto: scope.client.secure ? 'https' : 'http',
       requestId: scope.requestId,
@@ -43,7 +42,7 @@ export function createPassthrough(service: CommerceService, routes: ConnectionRo
       trustForwarded: scope.client.trustForwarded,
     });
     // The caller's Unigate credential is for Unigate only.
-    ctx.upstreamHeaders = withoutHeader(ctx.upstreamHeaders, scope.credentialHeader);
+    ctx.withholdHeader(scope.credentialHeader);
     const length = req.headers['content-length'];
     const hasBody = length !== undefined ? Number(length) > 0 : req.headers['transfer-encoding'] !== undefined;
     try {

@@ -41,10 +41,13 @@ export class Metrics {
     labelNames: ['upstream', 'target', 'state'] as const,
     registers: [this.registry],
   });
-  readonly inflight = new Gauge({
+  /** Requests being served now: a plain count on the hot path, read into the gauge when scraped. */
+  readonly inflight = { count: 0, inc(): void { this.count++; }, dec(): void { this.count--; } };
+  private readonly inflightGauge: Gauge = new Gauge({
     name: 'unigate_requests_in_flight',
     help: 'Requests being served now.',
     registers: [this.registry],
+    collect: (): void => this.inflightGauge.set(this.inflight.count),
   });
   readonly configReloads = new Counter({
     name: 'unigate_config_reloads_total',

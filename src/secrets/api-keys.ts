@@ -10,7 +10,7 @@
  * guessing low-entropy passwords expensive; a 256-bit random secret cannot be guessed, so one
  * SHA-256 is as strong and keeps the authentication hot path cheap. Comparison is constant-time.
  */
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { ApiKey } from '../store/state/types.js';
 
 export const API_KEY_PREFIX = 'ug_live_';
@@ -48,7 +48,7 @@ export function apiKeyPrefix(presented: string): string | undefined {
 }
 
 export function hashApiKey(key: string): string {
-  return `${HASH_SCHEME}${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+  return `${HASH_SCHEME}${hash('sha256', key, 'hex')}`;
 }
 
 /** Constant-time comparison of a presented key against a stored hash. */

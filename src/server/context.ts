@@ -8,7 +8,9 @@ import type { HashSource } from '../pipeline/upstream/upstream.js';
 import type { Target } from '../pipeline/upstream/target.js';
 import type { Identity } from '../pipeline/authenticate/identity-cache.js';
 import type { Connection } from '../store/state/types.js';
+import { upstreamHeaders, withoutHeader, type ForwardedInfo } from './upstream-request.js';
 
+/** Header fields to send, by lower-case name (as Node parses them; everything that adds one lower-cases it). */
 export type OutgoingHeaders = Record<string, string | string[]>;
 
 export class RequestContext implements HashSource {
@@ -20,8 +22,17 @@ export class RequestContext implements HashSource {
   upstreamPath = '';
   /** Raw query sent to the upstream, without '?'; starts as the client's, transforms may change it. */
   upstreamQuery: string;
-  /** Headers sent to the upstream; policies may change them. */
-  upstreamHeaders: OutgoingHeaders = {};
+  /**
+   * Headers sent to the upstream; policies may change them. Built from the client's headers
+   * on first use, so a request answered before forwarding (a cache hit, a refusal) never
+   * copies them.
+   */
+  get upstreamHeaders(): OutgoingHeaders {
+    return (this.outgoing ??= this.forwarding === undefined ? {} : upstreamHeaders(this.headers, this.forwarding, this.withheld));
+  }
+  set upstreamHeaders(headers: OutgoingHeaders) {
+    this.outgoing = headers;
+  }
   /** The whole request body, read only when a policy needs it (then sent from here, replayable). */
   requestBody: Buffer | undefined = undefined;
   /** Headers policies add to the client response (rate-limit state, cache status). */
@@ -47,6 +58,9 @@ export class RequestContext implements HashSource {
   /** Set when the client went away before the response was complete. */
   clientAborted = false;
   private finishers: (() => void)[] | undefined = undefined;
+  private outgoing: OutgoingHeaders | undefined = undefined;
+  private forwarding: ForwardedInfo | undefined = undefined;
+  private withheld: string | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -64,6 +78,18 @@ export class RequestContext implements HashSource {
   ) {
     this.startedAt = performance.now();
     this.upstreamQuery = query;
+  }
+
+  /** The upstream headers are the client's, forwarded as `info` says (built when first read). */
+  forwardClientHeaders(info: ForwardedInfo): void {
+    this.forwarding = info;
+    this.outgoing = undefined;
+  }
+
+  /** Keeps one client header (lower case) from the upstream: Unigate's own credential, say. */
+  withholdHeader(name: string): void {
+    if (this.outgoing === undefined && this.forwarding !== undefined && this.withheld === undefined) this.withheld = name;
+    else this.outgoing = withoutHeader(this.upstreamHeaders, name);
   }
 
   /** Runs `fn` once the request is over, however it ended (policies release what they hold). */

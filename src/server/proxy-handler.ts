@@ -15,7 +15,7 @@ import { RequestContext } from './context.js';
 import { checkRequest } from './request-guard.js';
 import { sendError, sendReply } from './respond.js';
 import type { Runtime } from './runtime.js';
-import { upstreamHeaders, upstreamPath } from './upstream-request.js';
+import { upstreamPath } from './upstream-request.js';
 import type { UnifiedApi } from '../commerce/unified-api.js';
 import type { RequestLog } from '../observability/request-log.js';
 
@@ -87,7 +87,7 @@ async function handle(env: ProxyEnvironment, req: IncomingMessage, res: ServerRe
     ctx = new RequestContext(requestId, method, target.host, target.path, target.query, clientIp, req.headers, route, env.secure);
     ctx.params = match.params;
     ctx.upstreamPath = upstreamPath(route, target.path);
-    ctx.upstreamHeaders = upstreamHeaders(req.headers, {
+    ctx.forwardClientHeaders({
       clientIp,
       proto: env.secure ? 'https' : 'http',
       requestId,

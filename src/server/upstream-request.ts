@@ -51,12 +51,13 @@ export function withoutHeader(headers: OutgoingHeaders, name: string): OutgoingH
   return out;
 }
 
-export function upstreamHeaders(headers: IncomingHttpHeaders, info: ForwardedInfo): OutgoingHeaders {
+/** `withheld`: one more client header (lower case) not to forward. */
+export function upstreamHeaders(headers: IncomingHttpHeaders, info: ForwardedInfo, withheld?: string): OutgoingHeaders {
   const out: OutgoingHeaders = {};
   const listed = connectionTokens(headers.connection);
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || isHopByHop(name) || name === 'host' || name === 'expect' || listed?.has(name)) continue;
+    if (value === undefined || isHopByHop(name) || name === 'host' || name === 'expect' || name === withheld || listed?.has(name)) continue;
     out[name] = value;
   }
   if (info.preserveHost && headers.host !== undefined) out.host = headers.host;

@@ -11,7 +11,6 @@
  */
 import { UnigateError } from '../../errors/unigate-error.js';
 import type { RequestContext } from '../../server/context.js';
-import { withoutHeader } from '../../server/upstream-request.js';
 import type { Policy } from '../policy.js';
 import { type IdentityCache, type Identity, unauthenticated } from './identity-cache.js';
 import { JwtVerifier } from './jwt-verifier.js';
@@ -97,7 +96,7 @@ export function createAuthenticate(config: AuthenticateConfig, deps: Authenticat
     ctx.identity = identity;
     ctx.consumerId = identity.consumer.id;
     // Our credential is for Unigate only; never pass it to a third party.
-    ctx.upstreamHeaders = withoutHeader(ctx.upstreamHeaders, header);
+    ctx.withholdHeader(header);
     return undefined;
   }
 }

@@ -5,7 +5,7 @@
  * with Vary (RFC 9111 §4.1) is stored under a variant key: the primary key, a nonce of the
  * primary's Vary record, and the request's values of the listed headers.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Headers } from './freshness.js';
 import { header } from './freshness.js';
 
@@ -65,5 +65,5 @@ function decodeName(raw: string): string {
 }
 
 function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64url').slice(0, 32);
+  return hash('sha256', text, 'base64url').slice(0, 32);
 }

@@ -92,19 +92,21 @@ export function createCache(config: CacheConfig, deps: CacheDeps): Policy {
     let counter = counters.get(result);
     if (counter === undefined) counters.set(result, (counter = results.labels({ route: deps.routeName, result: result.toLowerCase() })));
     counter.inc();
-    if (statusHeader !== '') ctx.responseHeaders = { ...ctx.responseHeaders, [statusHeader]: result };
+    if (statusHeader !== '') (ctx.responseHeaders ??= {})[statusHeader] = result;
   }
 
-  function reply(ctx: RequestContext, slot: Slot, stored: StoredResponse, ageMs: number, result: Outcome): Reply {
+  /** An answer from a stored response: its fields as stored, Age and the cache's own headers added to the request's. */
+  function reply(ctx: RequestContext, key: string, stored: StoredResponse, ageMs: number, result: Outcome): Reply {
     const { meta } = stored;
     mark(ctx, result);
-    const headers: Record<string, string | string[]> = { age: String(Math.floor(ageMs / 1000)) };
-    if (keyHeader !== '') headers[keyHeader] = slot.key;
+    const own = (ctx.responseHeaders ??= {});
+    own.age = String(Math.floor(ageMs / 1000));
+    if (keyHeader !== '') own[keyHeader] = key;
     if (!hasConditionals(ctx.headers) || !notModifiedFor(ctx.headers, meta.headers)) {
       servedBytes.inc(stored.body.length);
-      return { status: meta.status, headers: { ...meta.headers, ...headers }, body: stored.body };
+      return { status: meta.status, headers: meta.headers, body: stored.body };
     }
-    return { status: 304, headers: { ...notModifiedHeaders(meta.headers), ...headers }, body: '' };
+    return { status: 304, headers: notModifiedHeaders(meta.headers), body: '' };
   }
 
   /** Waits for a concurrent miss of the same key to fill the cache; true when this request must go upstream as the leader. */
@@ -164,7 +166,7 @@ export function createCache(config: CacheConfig, deps: CacheDeps): Policy {
     } catch {
       fetched = undefined;
     }
-    if (fetched === undefined) return reply(ctx, slot, stored, ageMs, 'STALE');
+    if (fetched === undefined) return reply(ctx, slot.key, stored, ageMs, 'STALE');
     // Too large to keep: let the normal path stream it.
     if (fetched.body === undefined) return undefined;
     mark(ctx, fetched.status === 304 ? 'REVALIDATED' : 'MISS');
@@ -212,15 +214,17 @@ export function createCache(config: CacheConfig, deps: CacheDeps): Policy {
     found: Found,
   ): Reply | undefined | Promise<Reply | undefined> {
     const method = ctx.method;
+    const stored = found.response;
+    const decision = stored === undefined ? undefined : decide(stored.meta, request, Date.now());
+    // A fresh hit ends the exchange here: nothing for onResponse, so no slot.
+    if (decision?.action === 'fresh') return reply(ctx, key, stored!, decision.ageMs, 'HIT');
     const slot: Slot = { key, url, tags: tagsOf(ctx), found, requestHeaders: ctx.headers, bypass: false, revalidating: undefined, settle: undefined, keyOf };
     slots.set(ctx, slot);
-    const stored = found.response;
     if (stored !== undefined) {
-      const { action, ageMs } = decide(stored.meta, request, Date.now());
-      if (action === 'fresh') return reply(ctx, slot, stored, ageMs, 'HIT');
+      const { action, ageMs } = decision!;
       if (action === 'stale-while-revalidate') {
         refresh(ctx, slot, stored);
-        return reply(ctx, slot, stored, ageMs, 'STALE');
+        return reply(ctx, key, stored, ageMs, 'STALE');
       }
       if (action === 'stale-if-error' && method === 'GET') return tryOrStale(ctx, slot, stored, ageMs);
       if (action === 'revalidate' && method === 'GET' && !hasConditionals(ctx.headers)) {
@@ -240,7 +244,7 @@ export function createCache(config: CacheConfig, deps: CacheDeps): Policy {
     const again = await store.lookup(slot.key, ctx.headers);
     if (again.response !== undefined) {
       const { action, ageMs } = decide(again.response.meta, request, Date.now());
-      if (action === 'fresh') return reply(ctx, slot, again.response, ageMs, 'HIT');
+      if (action === 'fresh') return reply(ctx, slot.key, again.response, ageMs, 'HIT');
     }
     return undefined;
   }

@@ -38,7 +38,10 @@ export async function sendInternal(route: BuiltRoute, request: InternalRequest, 
   const ctx = new RequestContext(id, request.method, 'unigate.internal', request.path, request.query, '127.0.0.1', {}, route, false);
   ctx.upstreamPath = request.path;
   ctx.upstreamQuery = request.query;
-  ctx.upstreamHeaders = { ...request.headers, 'x-request-id': id };
+  const headers: OutgoingHeaders = {};
+  for (const name in request.headers) headers[name.toLowerCase()] = request.headers[name]!;
+  headers['x-request-id'] = id;
+  ctx.upstreamHeaders = headers;
   if (request.body !== undefined) {
     ctx.requestBody = request.body;
     ctx.upstreamHeaders['content-length'] = String(request.body.length);

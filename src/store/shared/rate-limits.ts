@@ -18,9 +18,16 @@ export interface RawDecision {
   limits: RawLimitState[];
 }
 
+const ids = new WeakMap<RateLimitSpec, string>();
+
 export function limitId(spec: RateLimitSpec): string {
-  if (spec.name !== undefined) return `n:${spec.name}`;
-  return spec.kind === 'gcra' ? `g:${spec.rate}:${spec.periodMs}:${gcraBurst(spec)}` : `w:${spec.limit}:${spec.windowMs}`;
+  let id = ids.get(spec);
+  if (id === undefined) {
+    if (spec.name !== undefined) id = `n:${spec.name}`;
+    else id = spec.kind === 'gcra' ? `g:${spec.rate}:${spec.periodMs}:${gcraBurst(spec)}` : `w:${spec.limit}:${spec.windowMs}`;
+    ids.set(spec, id);
+  }
+  return id;
 }
 
 export function gcraBurst(spec: GcraLimit): number {
@@ -32,16 +39,24 @@ export function gcraInterval(spec: GcraLimit): number {
   return spec.periodMs / spec.rate;
 }
 
+// Policies check one specs array per request: each array is validated once.
+const validated = new WeakSet<readonly RateLimitSpec[]>();
+
 export function validateSpecs(specs: readonly RateLimitSpec[]): void {
+  if (validated.has(specs)) return;
   for (const spec of specs) {
     const ok = spec.kind === 'gcra'
       ? positive(spec.rate) && positive(spec.periodMs) && positive(gcraBurst(spec))
       : positive(spec.limit) && positive(spec.windowMs) && Number.isInteger(spec.windowMs);
     if (!ok) throw new TypeError(`invalid rate limit ${JSON.stringify(spec)}`);
   }
+  validated.add(specs);
 }
 
+const DEFAULT_OPTIONS = { cost: 1, maxDelayMs: 0 };
+
 export function checkOptions(options: CheckOptions | undefined): { cost: number; maxDelayMs: number } {
+  if (options === undefined) return DEFAULT_OPTIONS;
   const cost = options?.cost ?? 1;
   const maxDelayMs = options?.maxDelayMs ?? 0;
   if (!(cost >= 0 && Number.isFinite(cost))) throw new TypeError(`invalid cost ${cost}`);

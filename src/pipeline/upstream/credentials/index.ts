@@ -34,14 +34,23 @@ export function createCredentialInjection(upstream: string, config: CredentialsC
     forget: (connectionId: string) => connections.forget(connectionId),
   };
 
-  const envOf = (connection: Connection): StrategyEnv => ({
-    connection,
-    settings: connection.authSettings,
-    credentials: () => connections.credentials(connection),
-    cachedCredentials: () => connections.cachedCredentials(connection),
-    tokens: () => connections.tokens(connection),
-    services: strategyServices,
-  });
+  // One env per connection record (a changed connection is a new record).
+  const envs = new WeakMap<Connection, StrategyEnv>();
+  const envOf = (connection: Connection): StrategyEnv => {
+    let env = envs.get(connection);
+    if (env === undefined) {
+      env = {
+        connection,
+        settings: connection.authSettings,
+        credentials: () => connections.credentials(connection),
+        cachedCredentials: () => connections.cachedCredentials(connection),
+        tokens: () => connections.tokens(connection),
+        services: strategyServices,
+      };
+      envs.set(connection, env);
+    }
+    return env;
+  };
 
   const strategyOf = (connection: Connection): CredentialStrategy => {
     const strategy = credentialStrategy(connection.authStrategy);

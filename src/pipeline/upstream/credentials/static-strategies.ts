@@ -7,9 +7,9 @@
 import { Type } from '@sinclair/typebox';
 import {
   appendQueryParam,
-  fillTemplate,
   removeHeader,
   removeQueryParam,
+  renderTemplate,
   templateFields,
   withCredentials,
   type CredentialStrategy,
@@ -31,7 +31,7 @@ export const headerStrategy: CredentialStrategy = {
     const name = String(env.settings.name).toLowerCase();
     removeHeader(request.headers, name);
     return withCredentials(env, (credentials) => {
-      request.headers[name] = fillTemplate(String(env.settings.template ?? '{api_key}'), credentials);
+      request.headers[name] = renderTemplate(String(env.settings.template ?? '{api_key}'), credentials);
     });
   },
 };
@@ -49,7 +49,7 @@ export const queryStrategy: CredentialStrategy = {
   inject(request, env) {
     const name = String(env.settings.name);
     return withCredentials(env, (credentials) => {
-      const value = fillTemplate(String(env.settings.template ?? '{api_key}'), credentials);
+      const value = renderTemplate(String(env.settings.template ?? '{api_key}'), credentials);
       request.query = appendQueryParam(removeQueryParam(request.query, name), name, value);
     });
   },

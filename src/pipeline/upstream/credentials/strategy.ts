@@ -76,11 +76,21 @@ export function fillTemplate(template: string, values: CredentialSet): string {
   return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => values[name] ?? '');
 }
 
+const rendered = new WeakMap<Readonly<CredentialSet>, Map<string, string>>();
+
+/** fillTemplate remembered per open credential set: every attempt of a connection sends the same value. */
+export function renderTemplate(template: string, credentials: Readonly<CredentialSet>): string {
+  let byTemplate = rendered.get(credentials);
+  if (byTemplate === undefined) rendered.set(credentials, (byTemplate = new Map()));
+  let value = byTemplate.get(template);
+  if (value === undefined) byTemplate.set(template, (value = fillTemplate(template, credentials)));
+  return value;
+}
+
 export function templateFields(template: string): string[] {
   return [...template.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!);
 }
 
-/** Removes every occurrence of a header, whatever case the client used. */
 /** Runs `use` on the credential set: at once when it is open in memory, else once it is read. */
 export function withCredentials(env: StrategyEnv, use: (credentials: Readonly<CredentialSet>) => void): void | Promise<void> {
   const open = env.cachedCredentials();
@@ -88,10 +98,11 @@ export function withCredentials(env: StrategyEnv, use: (credentials: Readonly<Cr
   return env.credentials().then(use);
 }
 
+/** Removes a header. Outgoing header names are lower case (see OutgoingHeaders), so one look finds it. */
 export function removeHeader(headers: OutgoingHeaders, name: string): void {
   const lower = name.toLowerCase();
   // Deletes only when present (the usual case is absent), leaving the object fast.
-  for (const key in headers) if (key.length === lower.length && key.toLowerCase() === lower) delete headers[key];
+  if (headers[lower] !== undefined) delete headers[lower];
 }
 
 /** Removes every occurrence of a query parameter (by decoded name), keeping the rest verbatim. */
