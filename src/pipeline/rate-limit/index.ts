@@ -57,7 +57,8 @@ export function createRateLimit(config: RateLimitConfig, deps: RateLimitDeps): P
     if (decision === undefined) return undefined;
     if (policy !== undefined && decision.binding !== undefined) {
       const headers = limitHeaders(decision.binding, policy);
-      ctx.responseHeaders = ctx.responseHeaders === undefined ? headers : Object.assign(ctx.responseHeaders, headers);
+      if (ctx.responseHeaders === undefined) ctx.responseHeaders = headers;
+      else Object.assign(ctx.responseHeaders, headers);
     }
     if (decision.allowed) return undefined;
     limited?.inc();
@@ -84,9 +85,9 @@ export function createRateLimit(config: RateLimitConfig, deps: RateLimitDeps): P
 export function limitHeaders(state: LimitState, policy: string): Record<string, string> {
   const resetMs = state.allowed ? state.resetMs : finite(state.retryAfterMs, state.resetMs);
   return {
-    'ratelimit-limit': String(state.limit),
-    'ratelimit-remaining': String(Math.max(0, Math.floor(state.remaining))),
-    'ratelimit-reset': String(Math.ceil(resetMs / 1000)),
+    'ratelimit-limit': `${state.limit}`,
+    'ratelimit-remaining': `${Math.max(0, Math.floor(state.remaining))}`,
+    'ratelimit-reset': `${Math.ceil(resetMs / 1000)}`,
     'ratelimit-policy': policy,
   };
 }

@@ -76,16 +76,24 @@ export function limitState(spec: RateLimitSpec, raw: RawLimitState): LimitState 
 }
 
 export function toDecision(specs: readonly RateLimitSpec[], raw: RawDecision): RateDecision {
-  const limits = specs.map((spec, i) => limitState(spec, raw.limits[i] as RawLimitState));
-  const refused = limits.filter((l) => !l.allowed);
-  const allowed = raw.pausedMs === 0 && refused.length === 0;
-  let binding: LimitState | undefined;
-  for (const l of refused.length > 0 ? refused : limits) {
-    if (binding === undefined) binding = l;
-    else if (refused.length > 0 ? l.retryAfterMs > binding.retryAfterMs : l.remaining < binding.remaining) binding = l;
+  const limits: LimitState[] = new Array(specs.length);
+  let refused = 0;
+  for (let i = 0; i < specs.length; i++) {
+    const state = limitState(specs[i]!, raw.limits[i]!);
+    limits[i] = state;
+    if (!state.allowed) refused++;
   }
-  const retryAfterMs = allowed ? 0 : Math.max(raw.pausedMs, ...refused.map((l) => l.retryAfterMs));
-  return { allowed, delayMs: allowed ? raw.delayMs : 0, retryAfterMs, pausedMs: raw.pausedMs, limits, binding };
+  const allowed = raw.pausedMs === 0 && refused === 0;
+  // Binding: the refusing limit that waits longest, else the one with the least left.
+  let binding: LimitState | undefined;
+  let retryAfterMs = raw.pausedMs;
+  for (const l of limits) {
+    if (refused > 0 && l.allowed) continue;
+    if (!l.allowed) retryAfterMs = Math.max(retryAfterMs, l.retryAfterMs);
+    if (binding === undefined) binding = l;
+    else if (refused > 0 ? l.retryAfterMs > binding.retryAfterMs : l.remaining < binding.remaining) binding = l;
+  }
+  return { allowed, delayMs: allowed ? raw.delayMs : 0, retryAfterMs: allowed ? 0 : retryAfterMs, pausedMs: raw.pausedMs, limits, binding };
 }
 
 function positive(n: number): boolean {

@@ -14,8 +14,10 @@ export interface MemoryHubOptions {
 
 export class MemoryHub {
   readonly clock: () => number;
-  /** Limit states, pauses and counters, each with the time it can be forgotten. */
+  /** Limit states and counters, each with the time it can be forgotten. */
   readonly values = new ExpiringMap();
+  /** Pauses (until when a key admits nothing), apart: most checks then need not look one up. */
+  readonly pauses = new ExpiringMap();
   /** key → lease id → expiry. */
   readonly leases = new Map<string, Map<string, number>>();
   readonly cache: ByteLru;
@@ -33,6 +35,10 @@ export class ExpiringMap {
   private readonly map = new Map<string, { value: unknown; expiresAt: number }>();
   private sweptAtSize = 1024;
 
+  get size(): number {
+    return this.map.size;
+  }
+
   get<T>(key: string, now: number): T | undefined {
     const slot = this.map.get(key);
     if (slot === undefined) return undefined;
@@ -44,6 +50,13 @@ export class ExpiringMap {
   }
 
   set(key: string, value: unknown, expiresAt: number, now: number): void {
+    // A key written again (a limit's state on every call) is updated in place: no new slot per call.
+    const slot = this.map.get(key);
+    if (slot !== undefined) {
+      slot.value = value;
+      slot.expiresAt = expiresAt;
+      return;
+    }
     this.map.set(key, { value, expiresAt });
     // Sweeping whenever the map has doubled keeps the cost per write constant on average.
     if (this.map.size >= this.sweptAtSize * 2) {

@@ -5,36 +5,42 @@ import type { MemoryHub } from './hub.js';
 import { gcraLevel, gcraStep, up, windowStep, type WindowState } from './rate-math.js';
 
 export function createMemoryRates(hub: MemoryHub): RateLimiter {
-  const { values } = hub;
+  const { values, pauses } = hub;
   const stateKey = (key: string, spec: RateLimitSpec): string => `rl\0${key}\0${limitId(spec)}`;
-  const pauseKey = (key: string): string => `rl\0${key}\0pause`;
 
   function checkNow(key: string, limits: readonly RateLimitSpec[], options?: CheckOptions): RateDecision {
     validateSpecs(limits);
     const { cost, maxDelayMs } = checkOptions(options);
     const now = hub.clock();
-    const until = values.get<number>(pauseKey(key), now);
+    const until = pauses.size === 0 ? undefined : pauses.get<number>(key, now);
     const pausedMs = until !== undefined && until > now ? up(until - now) : 0;
-    const states: RawLimitState[] = [];
-    const writes: (() => void)[] = [];
+    const states: RawLimitState[] = new Array(limits.length);
+    const keys: string[] = new Array(limits.length);
     let delayMs = 0;
-    for (const spec of limits) {
-      const sk = stateKey(key, spec);
-      if (spec.kind === 'gcra') {
-        const out = gcraStep(values.get<number>(sk, now), now, gcraInterval(spec), gcraBurst(spec), cost, maxDelayMs);
-        states.push(out);
-        if (out.allowed) delayMs = Math.max(delayMs, out.delayMs);
-        const tat = out.tat;
-        if (tat !== undefined) writes.push(() => values.set(sk, tat, tat, now));
-      } else {
-        const out = windowStep(values.get<WindowState>(sk, now), now, spec.windowMs, spec.limit, cost);
-        states.push(out);
-        const next = out.next;
-        if (next !== undefined) writes.push(() => values.set(sk, next, next.start + 2 * spec.windowMs, now));
-      }
+    let allAllowed = pausedMs === 0;
+    for (let i = 0; i < limits.length; i++) {
+      const spec = limits[i]!;
+      const sk = (keys[i] = stateKey(key, spec));
+      const out = spec.kind === 'gcra'
+        ? gcraStep(values.get<number>(sk, now), now, gcraInterval(spec), gcraBurst(spec), cost, maxDelayMs)
+        : windowStep(values.get<WindowState>(sk, now), now, spec.windowMs, spec.limit, cost);
+      states[i] = out;
+      if (!out.allowed) allAllowed = false;
+      else if (spec.kind === 'gcra') delayMs = Math.max(delayMs, (out as ReturnType<typeof gcraStep>).delayMs);
     }
     // All or nothing: a call refused by one limit consumes from none of them.
-    if (pausedMs === 0 && states.every((s) => s.allowed)) for (const write of writes) write();
+    if (allAllowed) {
+      for (let i = 0; i < limits.length; i++) {
+        const spec = limits[i]!;
+        if (spec.kind === 'gcra') {
+          const tat = (states[i] as ReturnType<typeof gcraStep>).tat;
+          if (tat !== undefined) values.set(keys[i]!, tat, tat, now);
+        } else {
+          const next = (states[i] as ReturnType<typeof windowStep>).next;
+          if (next !== undefined) values.set(keys[i]!, next, next.start + 2 * spec.windowMs, now);
+        }
+      }
+    }
     return toDecision(limits, { pausedMs, delayMs, limits: states });
   }
 
@@ -56,8 +62,8 @@ export function createMemoryRates(hub: MemoryHub): RateLimiter {
 
     async pause(key: string, durationMs: number): Promise<number> {
       const now = hub.clock();
-      const until = Math.max(now + durationMs, values.get<number>(pauseKey(key), now) ?? 0);
-      values.set(pauseKey(key), until, until, now);
+      const until = Math.max(now + durationMs, pauses.get<number>(key, now) ?? 0);
+      pauses.set(key, until, until, now);
       return up(until - now);
     },
 
@@ -71,7 +77,7 @@ export function createMemoryRates(hub: MemoryHub): RateLimiter {
     },
 
     async reset(key: string, limits: readonly RateLimitSpec[]): Promise<void> {
-      values.delete(pauseKey(key));
+      pauses.delete(key);
       for (const spec of limits) values.delete(stateKey(key, spec));
     },
   };
