@@ -78,7 +78,7 @@ export class CommerceService {
     if (fanOut && op.kind !== 'list' && op.kind !== 'count') {
       throw invalid('connection', `${op.name} takes one connection, not a list`);
     }
-    const shape = (record: object, connectionId: string) => shapeRecord(record as Json, connectionId, includeRaw, selection);
+    const shape = (record: object, connectionId: string, fresh = false) => shapeRecord(record as Json, connectionId, includeRaw, selection, fresh);
 
     if (!fanOut) {
       const { connection, registered } = await this.connection(scope.identity, ids![0]!);
@@ -103,7 +103,7 @@ export class CommerceService {
     id: string | undefined,
     query: Json,
     body: Json | undefined,
-    shape: (record: object, connectionId: string) => Json,
+    shape: (record: object, connectionId: string, fresh?: boolean) => Json,
   ): Promise<Json> {
     switch (op.kind) {
       case 'info':
@@ -132,7 +132,7 @@ export class CommerceService {
         if (cursor !== undefined && native === undefined) throw invalidCursorFor(connection.id);
         const page = await this.listPage(op, connector, client, connection.id, Number(query.limit ?? 50), filters, isStart(native) ? undefined : native);
         const next = page.next === undefined ? null : encodeCursor({ positions: { [connection.id]: page.next }, resource: op.resource, filters: serializeFilters(filters) });
-        return { data: page.items.map((r) => shape(r, connection.id)), next_cursor: next };
+        return { data: page.items.map((r) => shape(r, connection.id, true)), next_cursor: next };
       }
     }
   }
@@ -143,7 +143,7 @@ export class CommerceService {
     return { items: result.items as object[], next: result.next };
   }
 
-  private async fanOutList(op: Operation, targets: Connection[], query: Json, shape: (record: object, id: string) => Json): Promise<Json> {
+  private async fanOutList(op: Operation, targets: Connection[], query: Json, shape: (record: object, id: string, fresh?: boolean) => Json): Promise<Json> {
     const incoming = typeof query.cursor === 'string' ? decodeCursor(query.cursor, op.resource) : undefined;
     const filters = incoming ? deserializeFilters(incoming.filters) : filtersOf(query);
     const limit = Number(query.limit ?? 50);
@@ -157,7 +157,7 @@ export class CommerceService {
       try {
         const registered = registeredFor(connection);
         const page = await this.listPage(op, registered.connector, this.client(connection, registered), connection.id, limit, filters, isStart(native) ? undefined : native);
-        for (const item of page.items) data.push(shape(item, connection.id));
+        for (const item of page.items) data.push(shape(item, connection.id, true));
         if (page.next !== undefined) positions[connection.id] = page.next;
       } catch (err) {
         errors.push(storeError(connection.id, err));
@@ -252,7 +252,21 @@ function parseSelection(fields: unknown): Selection | undefined {
   }
 }
 
-function shapeRecord(record: Json, connectionId: string, includeRaw: boolean, selection: Selection | undefined): Json {
+/**
+ * A record as the caller gets it: its connection added, its platform record (and its
+ * variants') only with include=raw, projected to `fields`. A `fresh` record (a page's, just
+ * mapped and held by nothing else) is shaped in place: a 250-product page is not copied.
+ */
+function shapeRecord(record: Json, connectionId: string, includeRaw: boolean, selection: Selection | undefined, fresh: boolean): Json {
+  if (fresh && selection === undefined) {
+    // An undefined field is left out of the JSON answer, like an absent one.
+    if (!includeRaw) {
+      record.raw = undefined;
+      if (Array.isArray(record.variants)) for (const v of record.variants) if (asObject(v)?.raw !== undefined) (v as Json).raw = undefined;
+    }
+    record.connection = connectionId;
+    return record;
+  }
   const { raw, ...rest } = record;
   const out: Json = { ...rest, connection: connectionId };
   if (includeRaw && raw !== undefined) out.raw = raw;

@@ -20,8 +20,32 @@ export interface ProductContext {
   categoryIds(product: Json): string[];
 }
 
-const variantsOf = (p: Json): Json[] => asArray(p.variants).map((v) => asObject(v) ?? {});
-const imagesOf = (p: Json): Json[] => asArray(p.images).map((i) => asObject(i) ?? {});
+const objects = (value: unknown): Json[] => asArray(value).map((v) => asObject(v) ?? {});
+
+/**
+ * A product with what several unified fields read worked out once: its variants, images
+ * and options as objects, its first variant and its option names (a page maps 250 products
+ * and their variants; each field re-deriving these costs more than the mapping itself).
+ */
+export interface ProductView {
+  readonly product: Json;
+  readonly variants: Json[];
+  readonly images: Json[];
+  readonly optionNames: Array<string | null>;
+  /** The first (default) variant: product-level price, stock flags and weight come from it (B6.2). */
+  readonly first: Json;
+}
+
+export function productView(product: Json): ProductView {
+  const variants = objects(product.variants);
+  return {
+    product,
+    variants,
+    images: objects(product.images),
+    optionNames: objects(product.options).map((o) => text(o.name)),
+    first: variants[0] ?? {},
+  };
+}
 
 /** B2: on sale when compare_at_price > price; the unified price is then the regular (compare-at) one. */
 export function priceAndSale(variant: Json): { price: string | null; sale_price: string | null } {
@@ -44,98 +68,109 @@ export function variantInStock(variant: Json): boolean {
 }
 
 /** Option name/value pairs; the implicit "Title: Default Title" of a product without options is none (§10.8). */
-function variantOptions(product: Json, variant: Json): Array<{ name: string; value: string }> {
-  const options = asArray(product.options).map((o) => asObject(o) ?? {});
+function variantOptions(view: ProductView, variant: Json): Array<{ name: string; value: string }> {
   const out: Array<{ name: string; value: string }> = [];
-  options.forEach((o, k) => {
+  view.optionNames.forEach((name, k) => {
     const value = text(variant[`option${k + 1}`]);
-    const name = text(o.name);
     if (name !== null && value !== null && !(name === 'Title' && value === 'Default Title')) out.push({ name, value });
   });
   return out;
 }
 
-function imageUrl(product: Json, imageId: unknown): string | null {
+function imageUrl(view: ProductView, imageId: unknown): string | null {
   if (imageId === null || imageId === undefined) return null;
-  const image = imagesOf(product).find((i) => i.id === imageId);
+  const image = view.images.find((i) => i.id === imageId);
   return image ? text(image.src) : null;
 }
 
 interface VariantInput {
-  product: Json;
+  view: ProductView;
   variant: Json;
+  /** priceAndSale(variant), read by two fields. */
+  prices: { price: string | null; sale_price: string | null };
 }
 
 export const VARIANT: FieldMap<VariantInput, VariantRecord, { currency: string }> = {
   id: ({ variant }) => requiredId(P, variant.id, 'variant'),
-  product_id: ({ product, variant }) => requiredId(P, variant.product_id ?? product.id, 'variant product'),
+  product_id: ({ view, variant }) => requiredId(P, variant.product_id ?? view.product.id, 'variant product'),
   sku: ({ variant }) => text(variant.sku),
   name: ({ variant }) => (variant.title === 'Default Title' ? null : text(variant.title)),
-  options: ({ product, variant }) => variantOptions(product, variant),
-  price: ({ variant }) => priceAndSale(variant).price,
-  sale_price: ({ variant }) => priceAndSale(variant).sale_price,
+  options: ({ view, variant }) => variantOptions(view, variant),
+  price: ({ prices }) => prices.price,
+  sale_price: ({ prices }) => prices.sale_price,
   currency: (_, c) => c.currency,
   quantity: ({ variant }) => variantQuantity(variant),
   in_stock: ({ variant }) => variantInStock(variant),
   weight: ({ variant }) => weight(variant.weight, variant.weight_unit),
   barcode: ({ variant }) => text(variant.barcode),
-  image_url: ({ product, variant }) => imageUrl(product, variant.image_id),
+  image_url: ({ view, variant }) => imageUrl(view, variant.image_id),
   created_at: ({ variant }) => toUtcTimestamp(variant.created_at),
   updated_at: ({ variant }) => toUtcTimestamp(variant.updated_at),
   raw: ({ variant }) => variant,
 };
 
 export function mapVariants(product: Json, currency: string): VariantRecord[] {
-  return variantsOf(product).map((variant) => mapRecord(VARIANT, { product, variant }, { currency }));
+  return mapViewVariants(productView(product), currency);
+}
+
+function mapViewVariants(view: ProductView, currency: string): VariantRecord[] {
+  const ctx = { currency };
+  return view.variants.map((variant) => mapRecord(VARIANT, { view, variant, prices: priceAndSale(variant) }, ctx));
 }
 
 /** Σ over tracked variants (B2 quantity); null when no variant is tracked. */
-function productQuantity(p: Json): number | null {
-  const tracked = variantsOf(p).map(variantQuantity).filter((q): q is number => q !== null);
-  return tracked.length === 0 ? null : tracked.reduce((a, b) => a + b, 0);
+function productQuantity(view: ProductView): number | null {
+  let total: number | null = null;
+  for (const v of view.variants) {
+    const q = variantQuantity(v);
+    if (q !== null) total = (total ?? 0) + q;
+  }
+  return total;
 }
 
 /** Not shipped at all → virtual; real options or several variants → configurable (B2 type). */
-function productType(p: Json): ProductRecord['type'] {
-  const variants = variantsOf(p);
+function productType(view: ProductView): ProductRecord['type'] {
+  const { variants } = view;
   if (variants.length > 0 && variants.every((v) => v.requires_shipping === false)) return 'virtual';
-  const first = variants[0];
-  return variants.length > 1 || (first !== undefined && variantOptions(p, first).length > 0) ? 'configurable' : 'simple';
+  return variants.length > 1 || (variants.length === 1 && variantOptions(view, view.first).length > 0) ? 'configurable' : 'simple';
 }
 
 function productStatus(p: Json): ProductRecord['status'] {
   return p.status === 'draft' || p.status === 'archived' ? p.status : 'active';
 }
 
-/** Product-level price, stock flags and weight come from the first (default) variant (B6.2). */
-const first = (p: Json): Json => asObject(asArray(p.variants)[0]) ?? {};
+interface ProductInput {
+  view: ProductView;
+  /** priceAndSale of the first variant, read by two fields. */
+  prices: { price: string | null; sale_price: string | null };
+}
 
-export const PRODUCT: FieldMap<Json, ProductRecord, ProductContext> = {
-  id: (p) => requiredId(P, p.id, 'product'),
-  sku: (p) => text(first(p).sku),
-  name: (p) => text(p.title) ?? '',
-  description: (p) => text(p.body_html),
+export const PRODUCT: FieldMap<ProductInput, ProductRecord, ProductContext> = {
+  id: ({ view }) => requiredId(P, view.product.id, 'product'),
+  sku: ({ view }) => text(view.first.sku),
+  name: ({ view }) => text(view.product.title) ?? '',
+  description: ({ view }) => text(view.product.body_html),
   short_description: () => null,
-  type: productType,
-  status: productStatus,
-  visible: (p) => p.published_at !== null && p.published_at !== undefined,
-  price: (p) => priceAndSale(first(p)).price,
-  sale_price: (p) => priceAndSale(first(p)).sale_price,
+  type: ({ view }) => productType(view),
+  status: ({ view }) => productStatus(view.product),
+  visible: ({ view }) => view.product.published_at !== null && view.product.published_at !== undefined,
+  price: ({ prices }) => prices.price,
+  sale_price: ({ prices }) => prices.sale_price,
   currency: (_, c) => c.currency,
-  quantity: productQuantity,
-  in_stock: (p) => variantsOf(p).some(variantInStock),
-  weight: (p) => weight(first(p).weight, first(p).weight_unit),
-  brand: (p) => text(p.vendor),
-  category_ids: (p, c) => c.categoryIds(p),
-  images: (p) =>
-    imagesOf(p)
+  quantity: ({ view }) => productQuantity(view),
+  in_stock: ({ view }) => view.variants.some(variantInStock),
+  weight: ({ view }) => weight(view.first.weight, view.first.weight_unit),
+  brand: ({ view }) => text(view.product.vendor),
+  category_ids: ({ view }, c) => c.categoryIds(view.product),
+  images: ({ view }) =>
+    view.images
       .map((i, k) => ({ id: idOf(i.id), url: text(i.src) ?? '', position: (int(i.position) ?? k + 1) - 1, alt: text(i.alt) }))
       .filter((i) => i.url !== '')
       .sort((a, b) => a.position - b.position),
-  variants: (p, c) => mapVariants(p, c.currency),
-  created_at: (p) => toUtcTimestamp(p.created_at),
-  updated_at: (p) => toUtcTimestamp(p.updated_at),
-  raw: (p) => p,
+  variants: ({ view }, c) => mapViewVariants(view, c.currency),
+  created_at: ({ view }) => toUtcTimestamp(view.product.created_at),
+  updated_at: ({ view }) => toUtcTimestamp(view.product.updated_at),
+  raw: ({ view }) => view.product,
 };
 
 /**
@@ -310,7 +345,7 @@ const TEXT_COLUMNS: Record<string, (p: Json) => string[]> = {
   type: (p) => [String(p.product_type ?? '')],
   vendor: (p) => [String(p.vendor ?? '')],
   tag: (p) => String(p.tags ?? '').split(',').map((t) => t.trim()).filter((t) => t !== ''),
-  variant_title: (p) => variantsOf(p).map((v) => String(v.title ?? '')),
+  variant_title: (p) => objects(p.variants).map((v) => String(v.title ?? '')),
 };
 
 const NUMBER_COLUMNS: Record<string, (v: Json) => unknown> = {
@@ -356,7 +391,7 @@ export function smartCollectionMatches(product: Json, rules: readonly SmartRule[
         : values.some((v) => textMatches(r.relation, v, r.condition));
     }
     const numberColumn = NUMBER_COLUMNS[r.column];
-    if (numberColumn) return variantsOf(product).some((v) => numberMatches(r.relation, numberColumn(v), r.condition));
+    if (numberColumn) return objects(product.variants).some((v) => numberMatches(r.relation, numberColumn(v), r.condition));
     return false;
   };
   return disjunctive ? rules.some(one) : rules.every(one);
@@ -415,7 +450,10 @@ export function priceWrite(
   return { price: sale, compare_at_price: regular };
 }
 
-export const mapProduct = (p: Json, ctx: ProductContext): ProductRecord => mapRecord(PRODUCT, p, ctx);
+export function mapProduct(p: Json, ctx: ProductContext): ProductRecord {
+  const view = productView(p);
+  return mapRecord(PRODUCT, { view, prices: priceAndSale(view.first) }, ctx);
+}
 export const mapOrder = (o: Json): OrderRecord => mapRecord(ORDER, o, null);
 export const mapCustomer = (c: Json): CustomerRecord => mapRecord(CUSTOMER, c, null);
 export const mapCategory = (c: Json): CategoryRecord => mapRecord(CATEGORY, c, null);
