@@ -101,7 +101,8 @@ async function handle(env: ProxyEnvironment, req: IncomingMessage, res: ServerRe
       const ran = runRequestPolicies(route.policies.request, ctx);
       const reply = ran instanceof Promise ? await ran : ran;
       if (reply !== undefined) {
-        sendReply(res, reply, requestId, ctx.responseHeaders);
+        const sent = sendReply(res, reply, requestId, ctx.responseHeaders);
+        ctx.bytesOut = method === 'HEAD' ? 0 : sent;
         ctx.status = reply.status;
         return;
       }

@@ -24,8 +24,8 @@ export function sendError(res: ServerResponse, err: UnigateError, requestId: str
   res.end(body);
 }
 
-/** A policy's reply (a cache hit, say): its headers, then `extra`, then its length and the request id, which win. */
-export function sendReply(res: ServerResponse, reply: Reply, requestId: string, extra?: Record<string, string>): void {
+/** A policy's reply (a cache hit, say): its headers, then `extra`, then its length and the request id, which win. Returns the body's length. */
+export function sendReply(res: ServerResponse, reply: Reply, requestId: string, extra?: Record<string, string>): number {
   const body = typeof reply.body === 'string' ? Buffer.from(reply.body) : reply.body;
   // A flat list: no merged copy of the headers, and Node writes it as it is.
   const list: string[] = [];
@@ -40,4 +40,5 @@ export function sendReply(res: ServerResponse, reply: Reply, requestId: string, 
   list.push('content-length', String(body.length), 'x-request-id', requestId);
   res.writeHead(reply.status, list);
   res.end(body);
+  return body.length;
 }

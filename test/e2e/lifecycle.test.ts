@@ -157,4 +157,30 @@ describe('admin surface', () => {
     expect(typeof lines[0]!.upstream_ms).toBe('number');
     expect(gw.logs.lines.join('\n')).not.toContain('do-not-log-me');
   });
+
+  it('logs answers the gateway gives itself (cache hits) with the bytes sent, and every line of a burst', async () => {
+    const up = await startUpstream((_req, res) => {
+      res.setHeader('cache-control', 'max-age=60');
+      res.end('twelve bytes');
+    });
+    cleanups.push(() => up.close());
+    const gw = await startGateway(`
+upstreams: { u: { targets: [{ url: "${up.url}" }] } }
+routes:
+  - { name: r, match: { path: /* }, upstream: u, policies: { cache: { ttl: 1m } } }
+`);
+    cleanups.push(() => gw.close());
+    await text(`${gw.url}/c`);
+    // Lines are written once per event-loop turn: a burst of concurrent hits must all arrive.
+    const ids = Array.from({ length: 20 }, (_, i) => `hit-${i}`);
+    const answers = await Promise.all(ids.map((id) => request(`${gw.url}/c`, { headers: { 'x-request-id': id } })));
+    for (const res of answers) {
+      expect(res.headers['x-cache']).toBe('HIT');
+      await res.body.text();
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    const hits = gw.logs.records.filter((r) => r.msg === 'request' && ids.includes(String(r.req_id)));
+    expect(hits).toHaveLength(ids.length);
+    for (const line of hits) expect(line).toMatchObject({ route: 'r', status: 200, bytes_out: 12, attempts: 0 });
+  });
 });
