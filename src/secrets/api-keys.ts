@@ -53,14 +53,16 @@ export function hashApiKey(key: string): string {
 
 /** Constant-time comparison of a presented key against a stored hash. */
 export function verifyApiKey(presented: string, storedHash: string): boolean {
-  const actual = Buffer.from(hashApiKey(presented), 'utf8');
-  const expected = Buffer.from(storedHash, 'utf8');
+  if (!storedHash.startsWith(HASH_SCHEME)) return false;
+  const actual = hash('sha256', presented, 'buffer');
+  const expected = Buffer.from(storedHash.slice(HASH_SCHEME.length), 'hex');
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-export function apiKeyStatus(record: Pick<ApiKey, 'revokedAt' | 'expiresAt'>, now: Date = new Date()): ApiKeyStatus {
+/** `now`: a Date or ms since the epoch. */
+export function apiKeyStatus(record: Pick<ApiKey, 'revokedAt' | 'expiresAt'>, now: Date | number = Date.now()): ApiKeyStatus {
   if (record.revokedAt !== null) return 'revoked';
-  if (record.expiresAt !== null && record.expiresAt.getTime() <= now.getTime()) return 'expired';
+  if (record.expiresAt !== null && record.expiresAt.getTime() <= (typeof now === 'number' ? now : now.getTime())) return 'expired';
   return 'active';
 }
 

@@ -41,7 +41,7 @@ export class IdentityCache {
     if (prefix === undefined) throw unauthenticated('malformed API key');
     const key = await this.cached(this.keys, prefix, () => this.store.findApiKeyByPrefix(prefix));
     if (key === undefined || !verifyApiKey(presented, key.hash)) throw unauthenticated('unknown API key');
-    const status = apiKeyStatus(key, new Date(this.now()));
+    const status = apiKeyStatus(key, this.now());
     if (status !== 'active') throw unauthenticated(`API key ${status}`);
     return { consumer: await this.enabledConsumer(key.consumerId), apiKey: key, via: 'key' };
   }
@@ -59,7 +59,7 @@ export class IdentityCache {
     if (key?.value === undefined || now - key.loadedAt >= this.ttlMs) return undefined;
     const consumer = this.consumers.get(key.value.consumerId);
     if (consumer?.value === undefined || now - consumer.loadedAt >= this.ttlMs || !consumer.value.enabled) return undefined;
-    if (!verifyApiKey(presented, key.value.hash) || apiKeyStatus(key.value, new Date(now)) !== 'active') return undefined;
+    if (!verifyApiKey(presented, key.value.hash) || apiKeyStatus(key.value, now) !== 'active') return undefined;
     return { consumer: consumer.value, apiKey: key.value, via: 'key' };
   }
 
