@@ -33,7 +33,7 @@ import { freePort, installCleanup, isStopping, onBail, sleep, stop, stopAll } fr
 import { CLK_TCK, cpuBusy, cpuModel, cpuSnapshot, cpuTicks, peakRssBytes, runQueueWaitNs } from './lib/procfs.mjs';
 import { checkTargets, formatTables, formatTargets, summarize } from './lib/report.mjs';
 import { WRK, durationSeconds, runWrk, wrkVersion } from './lib/wrk.mjs';
-import { exactBody } from './lib/launchers.mjs';
+import { exactBody, startScriptNodeFlags } from './lib/launchers.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const log = (text) => process.stderr.write(`${text}\n`);
@@ -186,6 +186,7 @@ async function main() {
   log(`bench: ${pairs} candidate×body pairs (${candidates.length} candidates, ${bodies.length} bodies) × ${settings.rounds} rounds of ${settings.duration} (+${settings.warmup} warm-up), ` +
     `${settings.connections} connections; about ${Math.round(planS / 60)} min, bounded at ${Math.round(boundS / 60)} min`);
   log(`bench: proxies on CPU ${pinning.proxyCpu ?? 'any'}, wrk and upstream on CPU ${pinning.loadCpu ?? 'any'}; scratch in ${relative(REPO_ROOT, runDir)}`);
+  log(`bench: Unigate runs with npm start's node flags: ${startScriptNodeFlags(REPO_ROOT).join(' ') || '(none)'}`);
 
   // The upstream: static files, one worker, on the load CPU. /secured/<path> serves the same
   // files only with the credential the injection variants must add.

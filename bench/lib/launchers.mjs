@@ -12,12 +12,28 @@
  *   uniqueUrls   a different URL on every request (wrk-unique.lua), e.g. to make a cache miss
  *   wrkTimeout   wrk's per-request timeout (default 2s)
  */
-import { closeSync, copyFileSync, mkdirSync, openSync, readSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, openSync, readFileSync, readSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import YAML from 'yaml';
 import { proxyConf, startNginx } from './nginx.mjs';
 import { freePort, pinned, sleep, spawnTracked, stop, waitForPort } from './processes.mjs';
+
+/**
+ * The node flags `npm start` runs Unigate with (package.json's start script, up to the
+ * script it runs): the bench runs Unigate as the quick start does.
+ */
+export function startScriptNodeFlags(repoRoot) {
+  const { scripts } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+  const words = String(scripts?.start ?? '').split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`package.json's start script does not run node: ${scripts?.start}`);
+  const flags = [];
+  for (const word of words.slice(1)) {
+    if (!word.startsWith('-')) break;
+    flags.push(word);
+  }
+  return flags;
+}
 
 /** wrk straight at the upstream: the ceiling of the setup. CPU figures are the upstream's own. */
 export function direct({ bodies } = {}) {
@@ -125,7 +141,11 @@ export function unigate({ id, label, note, config, setup, log, entry: entryOverr
       const script = entryOverride === undefined ? ctx.unigateEntry : resolve(ctx.repoRoot, entryOverride);
       // Unigate runs in its scratch dir: a relative profile dir is taken from the repository root.
       const absolute = (arg) => arg.replace(/^(--(?:cpu|heap)-prof-dir=)(?!\/)(.*)$/, (_, flag, dir) => flag + resolve(ctx.repoRoot, dir));
-      const flags = [...nodeArgs.map((arg) => (arg.startsWith('bench/') ? pathToFileURL(join(ctx.repoRoot, arg)).href : arg)), ...ctx.unigateNodeArgs.map(absolute)];
+      const flags = [
+        ...startScriptNodeFlags(ctx.repoRoot),
+        ...nodeArgs.map((arg) => (arg.startsWith('bench/') ? pathToFileURL(join(ctx.repoRoot, arg)).href : arg)),
+        ...ctx.unigateNodeArgs.map(absolute),
+      ];
       const [cmd, args] = pinned(ctx.proxyCpu, process.execPath, [...flags, script, 'start', '-c', configFile]);
       const entry = spawnTracked(label, cmd, args, { cwd: dir, stdout: logFile, stderr: join(dir, 'stderr.log') });
       await waitForPort(proxyPort, entry);
