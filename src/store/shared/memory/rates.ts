@@ -16,31 +16,30 @@ export function createMemoryRates(hub: MemoryHub): RateLimiter {
     const pausedMs = until !== undefined && until > now ? up(until - now) : 0;
     const states: RawLimitState[] = new Array(limits.length);
     const keys: string[] = new Array(limits.length);
+    // What each limit stores if the call is admitted (undefined: nothing), and until when.
+    const next: unknown[] = new Array(limits.length);
+    const expiresAt: number[] = new Array(limits.length);
     let delayMs = 0;
     let allAllowed = pausedMs === 0;
     for (let i = 0; i < limits.length; i++) {
       const spec = limits[i]!;
       const sk = (keys[i] = stateKey(key, spec));
-      const out = spec.kind === 'gcra'
-        ? gcraStep(values.get<number>(sk, now), now, gcraInterval(spec), gcraBurst(spec), cost, maxDelayMs)
-        : windowStep(values.get<WindowState>(sk, now), now, spec.windowMs, spec.limit, cost);
-      states[i] = out;
-      if (!out.allowed) allAllowed = false;
-      else if (spec.kind === 'gcra') delayMs = Math.max(delayMs, (out as ReturnType<typeof gcraStep>).delayMs);
+      if (spec.kind === 'gcra') {
+        const out = gcraStep(values.get<number>(sk, now), now, gcraInterval(spec), gcraBurst(spec), cost, maxDelayMs);
+        states[i] = out;
+        if (out.allowed) delayMs = Math.max(delayMs, out.delayMs);
+        next[i] = out.tat;
+        expiresAt[i] = out.tat ?? 0;
+      } else {
+        const out = windowStep(values.get<WindowState>(sk, now), now, spec.windowMs, spec.limit, cost);
+        states[i] = out;
+        next[i] = out.next;
+        expiresAt[i] = out.next === undefined ? 0 : out.next.start + 2 * spec.windowMs;
+      }
+      if (!states[i]!.allowed) allAllowed = false;
     }
     // All or nothing: a call refused by one limit consumes from none of them.
-    if (allAllowed) {
-      for (let i = 0; i < limits.length; i++) {
-        const spec = limits[i]!;
-        if (spec.kind === 'gcra') {
-          const tat = (states[i] as ReturnType<typeof gcraStep>).tat;
-          if (tat !== undefined) values.set(keys[i]!, tat, tat, now);
-        } else {
-          const next = (states[i] as ReturnType<typeof windowStep>).next;
-          if (next !== undefined) values.set(keys[i]!, next, next.start + 2 * spec.windowMs, now);
-        }
-      }
-    }
+    if (allAllowed) for (let i = 0; i < limits.length; i++) if (next[i] !== undefined) values.set(keys[i]!, next[i], expiresAt[i]!, now);
     return toDecision(limits, { pausedMs, delayMs, limits: states });
   }
 
