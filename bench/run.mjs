@@ -10,6 +10,8 @@
  *
  * Settings (environment):
  *   BENCH_DURATION=10s  BENCH_ROUNDS=3  BENCH_CONNECTIONS=50  BENCH_THREADS=2  BENCH_WARMUP=2s (0: none)
+ *   BENCH_FIRST_WARMUP=10s      the warm-up of each candidate and body in the first round: a fresh
+ *                               process is still tiering up its code and sizing its heap (0: BENCH_WARMUP)
  *   BENCH_ONLY=id,id            candidates to run (ids from candidates.mjs)
  *   BENCH_BODIES=small,64KiB    bodies to run (names from candidates.mjs BODIES: small, 64KiB, products, xml, commerce:<platform>)
  *   BENCH_PROXY_CPU=1  BENCH_LOAD_CPU=0  BENCH_PIN=1 (0: no taskset)
@@ -46,6 +48,7 @@ function readSettings(env) {
     connections: Number(env.BENCH_CONNECTIONS || 50),
     threads: Number(env.BENCH_THREADS || 2),
     warmup: env.BENCH_WARMUP || '2s',
+    firstWarmup: env.BENCH_FIRST_WARMUP || '10s',
     only: list(env.BENCH_ONLY),
     bodies: list(env.BENCH_BODIES),
     proxyCpu: Number(env.BENCH_PROXY_CPU ?? 1),
@@ -60,6 +63,8 @@ function readSettings(env) {
   };
   durationSeconds(settings.duration);
   if (settings.warmup !== '0') durationSeconds(settings.warmup);
+  if (settings.firstWarmup === '0') settings.firstWarmup = settings.warmup;
+  else durationSeconds(settings.firstWarmup);
   for (const key of ['rounds', 'connections', 'threads']) {
     if (!Number.isInteger(settings[key]) || settings[key] < 1) throw new Error(`BENCH_${key.toUpperCase()} must be a positive integer`);
   }
@@ -165,10 +170,12 @@ async function main() {
   const bodies = wantedBodies.filter((b) => candidates.some((c) => takes(c, b)));
   if (candidates.length === 0 || bodies.length === 0) throw new Error('nothing to measure: check BENCH_ONLY and BENCH_BODIES');
 
-  const warmupS = settings.warmup === '0' ? 0 : durationSeconds(settings.warmup);
+  const seconds = (text) => (text === '0' ? 0 : durationSeconds(text));
+  const warmupS = seconds(settings.warmup);
+  const firstWarmupS = seconds(settings.firstWarmup);
   const pairs = bodies.reduce((n, b) => n + candidates.filter((c) => takes(c, b)).length, 0);
   const runs = settings.rounds * pairs;
-  const planS = runs * (warmupS + durationSeconds(settings.duration) + 1.5) + 5 * candidates.length + 10;
+  const planS = runs * (warmupS + durationSeconds(settings.duration) + 1.5) + pairs * (firstWarmupS - warmupS) + 5 * candidates.length + 10;
   const boundS = settings.timeoutS ?? Math.ceil(planS * 1.5 + 60);
   installCleanup(boundS * 1000);
 
@@ -183,7 +190,7 @@ async function main() {
   const runDir = join(benchDir, `run-${stamp}`);
   mkdirSync(runDir, { recursive: true });
   if (!settings.keep) onBail(() => rmSync(runDir, { recursive: true, force: true }));
-  log(`bench: ${pairs} candidate×body pairs (${candidates.length} candidates, ${bodies.length} bodies) × ${settings.rounds} rounds of ${settings.duration} (+${settings.warmup} warm-up), ` +
+  log(`bench: ${pairs} candidate×body pairs (${candidates.length} candidates, ${bodies.length} bodies) × ${settings.rounds} rounds of ${settings.duration} (+${settings.warmup} warm-up, ${settings.firstWarmup} in the first round), ` +
     `${settings.connections} connections; about ${Math.round(planS / 60)} min, bounded at ${Math.round(boundS / 60)} min`);
   log(`bench: proxies on CPU ${pinning.proxyCpu ?? 'any'}, wrk and upstream on CPU ${pinning.loadCpu ?? 'any'}; scratch in ${relative(REPO_ROOT, runDir)}`);
   log(`bench: Unigate runs with npm start's node flags: ${startScriptNodeFlags(REPO_ROOT).join(' ') || '(none)'}`);
@@ -251,7 +258,9 @@ async function main() {
           script: candidate.uniqueUrls ? 'unique' : 'report',
         };
         const nonce = () => (candidate.uniqueUrls ? [randomBytes(6).toString('hex')] : []);
-        if (warmupS > 0) await runWrk({ ...wrkOptions, duration: settings.warmup, scriptArgs: nonce() });
+        // Steady state is what is measured: a long-running proxy, not one still warming up.
+        const warmup = round === 1 ? settings.firstWarmup : settings.warmup;
+        if (seconds(warmup) > 0) await runWrk({ ...wrkOptions, duration: warmup, scriptArgs: nonce() });
         await sleep(200);
         await handle.beforeMeasure?.(body);
         const pids = handle.pids();

@@ -32,6 +32,12 @@ describe('API keys', () => {
     expect(verifyApiKey(key, hash)).toBe(true);
     expect(verifyApiKey(generateApiKey().key, hash)).toBe(false);
     expect(verifyApiKey(key, hash.slice(0, -1))).toBe(false);
+    // Same length, one digit off (first and last), another scheme, trailing text.
+    const flip = (c: string) => (c === '0' ? '1' : '0');
+    expect(verifyApiKey(key, hash.slice(0, -1) + flip(hash.at(-1)!))).toBe(false);
+    expect(verifyApiKey(key, `sha256:${flip(hash[7]!)}${hash.slice(8)}`)).toBe(false);
+    expect(verifyApiKey(key, hash.replace('sha256:', 'sha512:'))).toBe(false);
+    expect(verifyApiKey(key, `${hash}0`)).toBe(false);
     expect(hashApiKey(key)).toBe(hash);
   });
 

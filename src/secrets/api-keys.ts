@@ -10,7 +10,7 @@
  * guessing low-entropy passwords expensive; a 256-bit random secret cannot be guessed, so one
  * SHA-256 is as strong and keeps the authentication hot path cheap. Comparison is constant-time.
  */
-import { hash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomInt } from 'node:crypto';
 import type { ApiKey } from '../store/state/types.js';
 
 export const API_KEY_PREFIX = 'ug_live_';
@@ -51,12 +51,17 @@ export function hashApiKey(key: string): string {
   return `${HASH_SCHEME}${hash('sha256', key, 'hex')}`;
 }
 
-/** Constant-time comparison of a presented key against a stored hash. */
+/**
+ * Constant-time comparison of a presented key against a stored hash. The digests are
+ * compared as hex text, every character visited whatever differs: no Buffer (and no
+ * off-heap ArrayBuffer) per request on the authentication hot path.
+ */
 export function verifyApiKey(presented: string, storedHash: string): boolean {
-  if (!storedHash.startsWith(HASH_SCHEME)) return false;
-  const actual = hash('sha256', presented, 'buffer');
-  const expected = Buffer.from(storedHash.slice(HASH_SCHEME.length), 'hex');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  if (!storedHash.startsWith(HASH_SCHEME) || storedHash.length !== HASH_SCHEME.length + 64) return false;
+  const actual = hash('sha256', presented, 'hex');
+  let diff = 0;
+  for (let i = 0; i < 64; i++) diff |= actual.charCodeAt(i) ^ storedHash.charCodeAt(HASH_SCHEME.length + i);
+  return diff === 0;
 }
 
 /** `now`: a Date or ms since the epoch. */
