@@ -14,6 +14,7 @@ import { UnigateError, isUnigateError } from '../errors/unigate-error.js';
 import { identify } from '../pipeline/authenticate/index.js';
 import type { Identity } from '../pipeline/authenticate/identity-cache.js';
 import type { JwtVerifier } from '../pipeline/authenticate/jwt-verifier.js';
+import type { InboundLimiter, LimitSubject } from '../pipeline/rate-limit/index.js';
 import { GetQuery, ListQuery, OPERATIONS, ProductUpdateBody, type Operation } from './operations.js';
 import { CommerceService, type CallScope } from './service.js';
 import { buildOpenApi } from './openapi.js';
@@ -27,7 +28,12 @@ export interface UnifiedApiOptions {
   jwt: () => JwtVerifier | undefined;
   /** Streams `/v1/connections/{id}/raw/*` through the engine. */
   passthrough: ReturnType<typeof createPassthrough>;
+  /** commerce.rate_limit: checked on every authenticated call, after authentication. */
+  rateLimit?: InboundLimiter;
 }
+
+/** The unified API's name where a route's would be: request logs, metrics, rate-limit keys. */
+export const UNIFIED_ROUTE = 'unified-api';
 
 const identities = new WeakMap<IncomingMessage, Identity>();
 const RAW = /^\/v1\/connections\/([^/]+)\/raw(\/.*)?$/;
@@ -71,6 +77,7 @@ export class UnifiedApi {
         jwt: this.options.jwt(),
       });
       identities.set(req, identity);
+      if (this.options.rateLimit !== undefined) await this.limit(this.options.rateLimit, req, res, identity, client);
       const raw = RAW.exec(target.path);
       if (raw !== null) {
         const scope = { identity, requestId, credentialHeader: header, client };
@@ -84,6 +91,23 @@ export class UnifiedApi {
       res.once('close', resolve);
       this.handler!(req, res);
     });
+  }
+
+  /** Admits the call or throws 429; the RateLimit-* headers go on whatever answer follows. */
+  private async limit(limiter: InboundLimiter, req: IncomingMessage, res: ServerResponse, identity: Identity, client: ClientInfo): Promise<void> {
+    const subject: LimitSubject = {
+      consumerId: identity.consumer.id,
+      identity,
+      clientIp: client.clientIp,
+      header: (name) => firstHeader(req, name),
+      responseHeaders: undefined,
+    };
+    try {
+      const pending = limiter(subject);
+      if (pending !== undefined) await pending;
+    } finally {
+      for (const [name, value] of Object.entries(subject.responseHeaders ?? {})) res.setHeader(name, value);
+    }
   }
 
   private register(): void {

@@ -274,6 +274,10 @@ function checkPolicies(config: Config, problems: ConfigProblem[]): void {
   });
   checkShields(config, problems);
   checkTransforms(config, problems);
+  (config.commerce?.rateLimit?.limits ?? []).forEach((limit, i) => {
+    const problem = limitProblem(limit);
+    if (problem !== undefined) problems.push({ path: formatPath(['commerce', 'rate_limit', 'limits', i]), message: problem });
+  });
   const commerceMode = config.commerce?.authenticate?.mode;
   if (config.commerce?.enabled !== false && (commerceMode === 'jwt' || commerceMode === 'either') && config.auth?.jwt === undefined) {
     problems.push({ path: 'commerce.authenticate.mode', message: `mode ${commerceMode} needs auth.jwt.issuers`, value: commerceMode });

@@ -295,6 +295,12 @@ export const Commerce = Strict(
   {
     enabled: Type.Boolean({ default: true, description: 'Serve the unified eCommerce API under /v1 (and its docs under /docs) on the proxy port.' }),
     authenticate: Section(AuthenticateSchema),
+    rate_limit: Type.Optional(
+      Type.Object(RateLimitSchema.properties, {
+        additionalProperties: false,
+        description: 'Inbound limits on every authenticated call of the unified API (raw passthrough included), as on a route; `route` in a key is `unified-api`.',
+      }),
+    ),
     fan_out_concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 8, description: 'Stores called at once by a fan-out (connection=all).' }),
     connections_per_store: Type.Integer({ minimum: 1, default: 16, description: 'Most open connections to one store.' }),
     retries: Type.Integer({ minimum: 0, maximum: 5, default: 2, description: 'Retries of platform calls on connection errors and 502/503/504 (idempotent calls only).' }),

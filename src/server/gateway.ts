@@ -28,7 +28,8 @@ import { Runtime } from './runtime.js';
 import { ConnectionRoutes } from '../commerce/connection-routes.js';
 import { createPassthrough } from '../commerce/passthrough.js';
 import { CommerceService } from '../commerce/service.js';
-import { UnifiedApi } from '../commerce/unified-api.js';
+import { UNIFIED_ROUTE, UnifiedApi } from '../commerce/unified-api.js';
+import { createInboundLimiter } from '../pipeline/rate-limit/index.js';
 import { openServices, type Services } from './services.js';
 import { createUpgradeHandler } from './upgrade.js';
 
@@ -98,6 +99,10 @@ export class Gateway {
       this.unified = new UnifiedApi({
         service,
         authMode: commerce.authenticate!.mode,
+        rateLimit:
+          commerce.rateLimit === undefined
+            ? undefined
+            : createInboundLimiter(commerce.rateLimit, { routeName: UNIFIED_ROUTE, rates: services.shared.rates, metrics: services.metrics }),
         jwt: () => this.current.jwt,
         passthrough: createPassthrough(service, routes, () => this.observer),
       });

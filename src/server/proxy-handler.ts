@@ -16,7 +16,7 @@ import { checkRequest } from './request-guard.js';
 import { sendError, sendReply } from './respond.js';
 import type { Runtime } from './runtime.js';
 import { upstreamPath } from './upstream-request.js';
-import type { UnifiedApi } from '../commerce/unified-api.js';
+import { UNIFIED_ROUTE, type UnifiedApi } from '../commerce/unified-api.js';
 import type { RequestLog } from '../observability/request-log.js';
 
 export interface ProxyEnvironment {
@@ -188,7 +188,7 @@ function finishRequest(
 ): void {
   const ms = performance.now() - startedAt;
   const finalStatus = ctx?.clientAborted ? 499 : (ctx?.status ?? status);
-  const routeName = route?.name ?? (unified ? 'unified-api' : '');
+  const routeName = route?.name ?? (unified ? UNIFIED_ROUTE : '');
   const upstreamName = route?.upstream.name ?? '';
   env.metrics.requests.record(routeName, upstreamName, finalStatus, ms / 1000, ctx !== undefined && ctx.attempts > 0 ? ctx.upstreamMs / 1000 : undefined);
   env.requestLog?.({

@@ -15,12 +15,11 @@ import type { Static } from '@sinclair/typebox';
 import type { CamelCased } from '../../config/case.js';
 import { UnigateError } from '../../errors/unigate-error.js';
 import type { Metrics } from '../../observability/metrics.js';
-import type { RequestContext } from '../../server/context.js';
 import { isSharedStoreUnavailable } from '../../store/shared/health.js';
 import { validateSpecs } from '../../store/shared/rate-limits.js';
 import type { LimitState, RateDecision, RateLimiter } from '../../store/shared/types.js';
 import type { Policy } from '../policy.js';
-import { compileKey } from './key.js';
+import { compileKey, type KeySource } from './key.js';
 import { policyHeader, toSpec } from './limits.js';
 import type { RateLimitSchema } from './schema.js';
 
@@ -32,7 +31,27 @@ export interface RateLimitDeps {
   metrics?: Metrics;
 }
 
+/** Who is asking, and where the RateLimit-* headers of the answer go. */
+export interface LimitSubject extends KeySource {
+  responseHeaders: Record<string, string> | undefined;
+}
+
+/**
+ * Admits a subject or throws 429 RATE_LIMITED (503 SHARED_STORE_UNAVAILABLE when the store
+ * is down and the limit fails closed); synchronous when the store counts in process.
+ */
+export type InboundLimiter = (subject: LimitSubject) => undefined | Promise<undefined>;
+
 export function createRateLimit(config: RateLimitConfig, deps: RateLimitDeps): Policy {
+  const limit = createInboundLimiter(config, deps);
+  return {
+    name: 'rate-limit',
+    phase: 'rate-limit',
+    onRequest: (ctx) => limit(ctx),
+  };
+}
+
+export function createInboundLimiter(config: RateLimitConfig, deps: RateLimitDeps): InboundLimiter {
   const specs = config.limits.map(toSpec);
   validateSpecs(specs);
   const keyOf = compileKey(config.key, deps.routeName);
@@ -53,7 +72,7 @@ export function createRateLimit(config: RateLimitConfig, deps: RateLimitDeps): P
     }
   }
 
-  function apply(ctx: RequestContext, decision: RateDecision | undefined): undefined {
+  function apply(ctx: LimitSubject, decision: RateDecision | undefined): undefined {
     if (decision === undefined) return undefined;
     if (policy !== undefined && decision.binding !== undefined) {
       const headers = limitHeaders(decision.binding, policy);
@@ -69,15 +88,11 @@ export function createRateLimit(config: RateLimitConfig, deps: RateLimitDeps): P
     });
   }
 
-  return {
-    name: 'rate-limit',
-    phase: 'rate-limit',
-    // Counted in process, the decision needs no wait: the request stays on the synchronous path.
-    onRequest(ctx) {
-      const key = keyOf(ctx);
-      if (deps.rates.checkNow !== undefined) return apply(ctx, deps.rates.checkNow(key, specs));
-      return decide(key).then((decision) => apply(ctx, decision));
-    },
+  // Counted in process, the decision needs no wait: the request stays on the synchronous path.
+  return (subject) => {
+    const key = keyOf(subject);
+    if (deps.rates.checkNow !== undefined) return apply(subject, deps.rates.checkNow(key, specs));
+    return decide(key).then((decision) => apply(subject, decision));
   };
 }
 

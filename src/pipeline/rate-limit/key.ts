@@ -8,11 +8,14 @@ import type { RequestContext } from '../../server/context.js';
 
 export type KeyPart = 'consumer' | 'api_key' | 'route' | 'client_ip' | { header: string };
 
+/** What a key is read from: a route's request context, or a unified API call. */
+export type KeySource = Pick<RequestContext, 'consumerId' | 'identity' | 'clientIp' | 'header'>;
+
 const MAX_KEY = 200;
 
-export function compileKey(parts: readonly KeyPart[], routeName: string): (ctx: RequestContext) => string {
+export function compileKey(parts: readonly KeyPart[], routeName: string): (ctx: KeySource) => string {
   // Each part is `|` + the encoded `name=value`; the encoded `name=` (and a route's whole part) is fixed.
-  const readers = parts.map((part): ((ctx: RequestContext) => string) => {
+  const readers = parts.map((part): ((ctx: KeySource) => string) => {
     if (typeof part === 'object') {
       const name = part.header.toLowerCase();
       return (ctx) => `|h%3D${encodeURIComponent(ctx.header(name) ?? '')}`;
