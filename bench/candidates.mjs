@@ -138,7 +138,9 @@ function startShared(ctx) {
 }
 async function releaseShared(handle) {
   sharedUsers--;
-  if (sharedUsers === 0) await handle.stop();
+  if (sharedUsers > 0) return;
+  sharedHandle = undefined; // a restart (BENCH_RESTART) starts a new process
+  await handle.stop();
 }
 
 /** The passthrough route of the shared process, on the bodies' own paths. */

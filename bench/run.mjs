@@ -21,6 +21,9 @@
  *   BENCH_CANDIDATES=<module>   another module shaped like candidates.mjs (one-off A/B variants)
  *   BENCH_TIMEOUT=<seconds>     overall bound (default: 1.5 × the plan + 60 s)
  *   BENCH_KEEP=1                keep the scratch dir and a copy of each run's Unigate request log
+ *   BENCH_RESTART=1             start every candidate afresh before each round (each warmed up for
+ *                               BENCH_FIRST_WARMUP): medians over processes, since two processes of one
+ *                               build can differ by 8-15% in CPU per request for as long as they run
  *   BENCH_REDIS_URL=redis://127.0.0.1:6379   the Redis of the Redis variants (they fail the run when it is down)
  * Scratch files and results go to .bench/ (git-ignored).
  */
@@ -60,6 +63,7 @@ function readSettings(env) {
     unigateEntry: resolve(REPO_ROOT, env.BENCH_UNIGATE_ENTRY || 'dist/main.js'),
     timeoutS: env.BENCH_TIMEOUT ? Number(env.BENCH_TIMEOUT) : undefined,
     keep: env.BENCH_KEEP === '1',
+    restart: env.BENCH_RESTART === '1',
   };
   durationSeconds(settings.duration);
   if (settings.warmup !== '0') durationSeconds(settings.warmup);
@@ -175,7 +179,8 @@ async function main() {
   const firstWarmupS = seconds(settings.firstWarmup);
   const pairs = bodies.reduce((n, b) => n + candidates.filter((c) => takes(c, b)).length, 0);
   const runs = settings.rounds * pairs;
-  const planS = runs * (warmupS + durationSeconds(settings.duration) + 1.5) + pairs * (firstWarmupS - warmupS) + 5 * candidates.length + 10;
+  const freshRounds = settings.restart ? settings.rounds : 1;
+  const planS = runs * (warmupS + durationSeconds(settings.duration) + 1.5) + freshRounds * (pairs * (firstWarmupS - warmupS) + 5 * candidates.length) + 10;
   const boundS = settings.timeoutS ?? Math.ceil(planS * 1.5 + 60);
   installCleanup(boundS * 1000);
 
@@ -190,7 +195,7 @@ async function main() {
   const runDir = join(benchDir, `run-${stamp}`);
   mkdirSync(runDir, { recursive: true });
   if (!settings.keep) onBail(() => rmSync(runDir, { recursive: true, force: true }));
-  log(`bench: ${pairs} candidate×body pairs (${candidates.length} candidates, ${bodies.length} bodies) × ${settings.rounds} rounds of ${settings.duration} (+${settings.warmup} warm-up, ${settings.firstWarmup} in the first round), ` +
+  log(`bench: ${pairs} candidate×body pairs (${candidates.length} candidates, ${bodies.length} bodies) × ${settings.rounds} rounds of ${settings.duration} (+${settings.warmup} warm-up, ${settings.firstWarmup} ${settings.restart ? 'after each restart' : 'in the first round'}), ` +
     `${settings.connections} connections; about ${Math.round(planS / 60)} min, bounded at ${Math.round(boundS / 60)} min`);
   log(`bench: proxies on CPU ${pinning.proxyCpu ?? 'any'}, wrk and upstream on CPU ${pinning.loadCpu ?? 'any'}; scratch in ${relative(REPO_ROOT, runDir)}`);
   log(`bench: Unigate runs with npm start's node flags: ${startScriptNodeFlags(REPO_ROOT).join(' ') || '(none)'}`);
@@ -230,17 +235,27 @@ async function main() {
     keep: settings.keep,
   };
   const handles = new Map();
-  for (const candidate of candidates) {
-    log(`bench: starting ${candidate.label}`);
-    const handle = await candidate.start(ctx);
-    handles.set(candidate.id, handle);
-    await checkBodies(candidate.label, handle, candidate.check, bodies.filter((b) => takes(candidate, b)));
-  }
-  log('bench: every candidate answers each of its bodies correctly');
+  const startAll = async () => {
+    for (const candidate of candidates) {
+      log(`bench: starting ${candidate.label}`);
+      const handle = await candidate.start(ctx);
+      handles.set(candidate.id, handle);
+      await checkBodies(candidate.label, handle, candidate.check, bodies.filter((b) => takes(candidate, b)));
+    }
+    log('bench: every candidate answers each of its bodies correctly');
+  };
+  await startAll();
 
   const records = [];
   let failures = 0;
   for (let round = 1; round <= settings.rounds; round++) {
+    const fresh = round === 1 || settings.restart;
+    if (round > 1 && settings.restart) {
+      log(`bench: round ${round}: restarting every candidate (BENCH_RESTART=1)`);
+      for (const handle of handles.values()) await handle.stop();
+      handles.clear();
+      await startAll();
+    }
     // Rotate the order each round so no candidate always runs first (or right after another).
     const order = candidates.map((_, i) => candidates[(i + round - 1) % candidates.length]);
     for (const body of bodies) {
@@ -259,7 +274,7 @@ async function main() {
         };
         const nonce = () => (candidate.uniqueUrls ? [randomBytes(6).toString('hex')] : []);
         // Steady state is what is measured: a long-running proxy, not one still warming up.
-        const warmup = round === 1 ? settings.firstWarmup : settings.warmup;
+        const warmup = fresh ? settings.firstWarmup : settings.warmup;
         if (seconds(warmup) > 0) await runWrk({ ...wrkOptions, duration: warmup, scriptArgs: nonce() });
         await sleep(200);
         await handle.beforeMeasure?.(body);
