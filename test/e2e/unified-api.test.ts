@@ -17,7 +17,7 @@ import { SHOPIFY } from '../../src/connectors/shopify/definition.js';
 import { BIGCOMMERCE } from '../../src/connectors/bigcommerce/definition.js';
 import { MAGENTO2 } from '../../src/connectors/magento2/definition.js';
 import { WOOCOMMERCE } from '../../src/connectors/woocommerce/definition.js';
-import { sealCredentials } from '../../src/secrets/connection-secrets.js';
+import { createPlatformConnection } from '../helpers/connections.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { createConsumer, createKey } from '../helpers/identities.js';
 
@@ -49,22 +49,9 @@ beforeAll(async () => {
   key = (await createKey(gw.gateway, consumer.id)).key;
   const other = await createConsumer(gw.gateway, 'someone-else');
   otherKey = (await createKey(gw.gateway, other.id)).key;
-  const { state, keyring } = gw.gateway.services;
   // The strategy, its settings and the credential fields come from each platform's definition.
-  const add = async (id: string, definition: ConnectorDefinition, baseUrl: string, credentials: Record<string, string>) =>
-    state.createConnection(
-      {
-        id,
-        consumerId: consumer.id,
-        kind: 'platform',
-        target: definition.platform,
-        baseUrl,
-        authStrategy: definition.auth.strategy,
-        authSettings: definition.auth.settings,
-        credentials: sealCredentials(keyring, id, credentials),
-      },
-      'test',
-    );
+  const add = (id: string, definition: ConnectorDefinition, baseUrl: string, credentials: Record<string, string>) =>
+    createPlatformConnection(gw, { id, consumerId: consumer.id, definition, baseUrl, credentials });
   ids.shopify = (await add('conn_shop', SHOPIFY, shopify.url, { access_token: shopify.token })).id;
   ids.bigcommerce = (await add('conn_bc', BIGCOMMERCE, bigcommerce.apiUrl('v3').replace(/\/v3$/, ''), { access_token: bigcommerce.token })).id;
   ids.woocommerce = (await add('conn_woo', WOOCOMMERCE, woocommerce.url, { consumer_key: woocommerce.consumerKey, consumer_secret: woocommerce.consumerSecret })).id;

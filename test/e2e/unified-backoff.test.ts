@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { SHOPIFY } from '../../src/connectors/shopify/definition.js';
 import { startShopifySimulator, type ShopifySimulator } from '../../src/connectors/shopify/simulator/index.js';
-import { sealCredentials } from '../../src/secrets/connection-secrets.js';
+import { createPlatformConnection } from '../helpers/connections.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { createConsumer, createKey } from '../helpers/identities.js';
 
@@ -22,20 +22,7 @@ beforeAll(async () => {
   gw = await startGateway('upstreams: {}\nroutes: []\n');
   const consumer = await createConsumer(gw.gateway, 'strict-store');
   key = (await createKey(gw.gateway, consumer.id)).key;
-  const { state, keyring } = gw.gateway.services;
-  await state.createConnection(
-    {
-      id: 'conn_strict',
-      consumerId: consumer.id,
-      kind: 'platform',
-      target: 'shopify',
-      baseUrl: shopify.url,
-      authStrategy: SHOPIFY.auth.strategy,
-      authSettings: SHOPIFY.auth.settings,
-      credentials: sealCredentials(keyring, 'conn_strict', { access_token: shopify.token }),
-    },
-    'test',
-  );
+  await createPlatformConnection(gw, { id: 'conn_strict', consumerId: consumer.id, definition: SHOPIFY, baseUrl: shopify.url, credentials: { access_token: shopify.token } });
 });
 
 afterAll(async () => {

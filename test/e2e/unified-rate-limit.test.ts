@@ -9,7 +9,7 @@ import { compileConfig } from '../../src/config/compile.js';
 import { ConfigError, loadConfigText } from '../../src/config/load.js';
 import { SHOPIFY } from '../../src/connectors/shopify/definition.js';
 import { startShopifySimulator, type ShopifySimulator } from '../../src/connectors/shopify/simulator/index.js';
-import { sealCredentials } from '../../src/secrets/connection-secrets.js';
+import { createPlatformConnection } from '../helpers/connections.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { createConsumer, createKey } from '../helpers/identities.js';
 
@@ -20,24 +20,11 @@ const callers: { key: string; connection: string }[] = [];
 beforeAll(async () => {
   shopify = await startShopifySimulator({ port: 0, seed: 5, sizes: { products: 10, customers: 2, orders: 2, categories: 2 } });
   gw = await startGateway('upstreams: {}\nroutes: []\ncommerce:\n  rate_limit:\n    key: [consumer]\n    limits: [{ limit: 3, window: 1m }]\n');
-  const { state, keyring } = gw.gateway.services;
   for (const name of ['first', 'second']) {
     const consumer = await createConsumer(gw.gateway, name);
     const { key } = await createKey(gw.gateway, consumer.id);
     const id = `conn_${name}`;
-    await state.createConnection(
-      {
-        id,
-        consumerId: consumer.id,
-        kind: 'platform',
-        target: 'shopify',
-        baseUrl: shopify.url,
-        authStrategy: SHOPIFY.auth.strategy,
-        authSettings: SHOPIFY.auth.settings,
-        credentials: sealCredentials(keyring, id, { access_token: shopify.token }),
-      },
-      'test',
-    );
+    await createPlatformConnection(gw, { id, consumerId: consumer.id, definition: SHOPIFY, baseUrl: shopify.url, credentials: { access_token: shopify.token } });
     callers.push({ key, connection: id });
   }
 });

@@ -6,6 +6,7 @@
  */
 import { sealCredentials, type CredentialSet } from '../../src/secrets/connection-secrets.js';
 import { saveInitialTokenSet, type InitialTokenSet } from '../../src/pipeline/upstream/credentials/oauth2-refresh-token.js';
+import type { ConnectorDefinition } from '../../src/connectors/common/definition.js';
 import type { Connection, JsonObject } from '../../src/store/state/types.js';
 import type { TestGateway } from './gateway.js';
 
@@ -36,4 +37,25 @@ export async function createConnection(gw: TestGateway, input: TestConnection): 
   );
   if (input.tokens !== undefined) connection = await saveInitialTokenSet(services, input.id, input.tokens, 'test');
   return connection;
+}
+
+/** A store connection of `consumerId`'s, with the strategy and settings its platform's definition names. */
+export async function createPlatformConnection(
+  gw: TestGateway,
+  input: { id: string; consumerId: string; definition: ConnectorDefinition; baseUrl: string; credentials: CredentialSet },
+): Promise<Connection> {
+  const { state, keyring } = gw.gateway.services;
+  return state.createConnection(
+    {
+      id: input.id,
+      consumerId: input.consumerId,
+      kind: 'platform',
+      target: input.definition.platform,
+      baseUrl: input.baseUrl,
+      authStrategy: input.definition.auth.strategy,
+      authSettings: input.definition.auth.settings,
+      credentials: sealCredentials(keyring, input.id, input.credentials),
+    },
+    'test',
+  );
 }

@@ -43,12 +43,8 @@ export interface LimitSubject extends KeySource {
 export type InboundLimiter = (subject: LimitSubject) => undefined | Promise<undefined>;
 
 export function createRateLimit(config: RateLimitConfig, deps: RateLimitDeps): Policy {
-  const limit = createInboundLimiter(config, deps);
-  return {
-    name: 'rate-limit',
-    phase: 'rate-limit',
-    onRequest: (ctx) => limit(ctx),
-  };
+  // The limiter itself is the hook: a request context is a limit subject.
+  return { name: 'rate-limit', phase: 'rate-limit', onRequest: createInboundLimiter(config, deps) };
 }
 
 export function createInboundLimiter(config: RateLimitConfig, deps: RateLimitDeps): InboundLimiter {

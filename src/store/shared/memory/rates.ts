@@ -7,6 +7,10 @@ import { gcraLevel, gcraStep, up, windowStep, type WindowState } from './rate-ma
 export function createMemoryRates(hub: MemoryHub): RateLimiter {
   const { values, pauses } = hub;
   const stateKey = (key: string, spec: RateLimitSpec): string => `rl\0${key}\0${limitId(spec)}`;
+  // What each limit stores if the call is admitted (undefined: nothing), and until when. Scratch
+  // reused by every check: checkNow runs to completion without yielding, so none overlap.
+  const next: unknown[] = [];
+  const expiresAt: number[] = [];
 
   function checkNow(key: string, limits: readonly RateLimitSpec[], options?: CheckOptions): RateDecision {
     validateSpecs(limits);
@@ -16,9 +20,6 @@ export function createMemoryRates(hub: MemoryHub): RateLimiter {
     const pausedMs = until !== undefined && until > now ? up(until - now) : 0;
     const states: RawLimitState[] = new Array(limits.length);
     const keys: string[] = new Array(limits.length);
-    // What each limit stores if the call is admitted (undefined: nothing), and until when.
-    const next: unknown[] = new Array(limits.length);
-    const expiresAt: number[] = new Array(limits.length);
     let delayMs = 0;
     let allAllowed = pausedMs === 0;
     for (let i = 0; i < limits.length; i++) {
@@ -40,6 +41,7 @@ export function createMemoryRates(hub: MemoryHub): RateLimiter {
     }
     // All or nothing: a call refused by one limit consumes from none of them.
     if (allAllowed) for (let i = 0; i < limits.length; i++) if (next[i] !== undefined) values.set(keys[i]!, next[i], expiresAt[i]!, now);
+    next.length = 0; // holds no window state past the check
     return toDecision(limits, { pausedMs, delayMs, limits: states });
   }
 
