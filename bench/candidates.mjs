@@ -308,10 +308,10 @@ function nativePageSize(definition) {
  * connector asks first (read from the simulator's record of a unified call), through the raw
  * passthrough. The shield's budgets are lifted for this throughput run (bench/peers/unpaced-shield.mjs).
  */
-function commerce(mode) {
-  const label = mode === 'unified' ? 'Unigate unified product.list' : 'Unigate raw passthrough (same native page)';
+export function commerce(mode, { id = `commerce-${mode}`, label, mappingThreads } = {}) {
+  label ??= mode === 'unified' ? 'Unigate unified product.list' : 'Unigate raw passthrough (same native page)';
   return unigate({
-    id: `commerce-${mode}`,
+    id,
     label,
     note:
       mode === 'unified'
@@ -319,7 +319,7 @@ function commerce(mode) {
         : 'the native page streamed through the engine (credentials injected, shield, retries), not parsed',
     nodeArgs: ['--import', 'bench/peers/unpaced-shield.mjs'],
     bodies: COMMERCE_BODIES.map((b) => b.name),
-    config: () => ({ logging: { level: 'info', requests: true } }),
+    config: () => ({ logging: { level: 'info', requests: true }, ...(mappingThreads ? { commerce: { mapping_threads: mappingThreads } } : {}) }),
     async check(body, res) {
       if (res.status !== 200) throw new Error(`answered ${res.status}: ${res.bytes.toString('utf8').slice(0, 600)}`);
       const json = JSON.parse(res.bytes.toString('utf8'));

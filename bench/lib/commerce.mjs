@@ -5,7 +5,7 @@
  * consumer, an API key and one platform connection per store.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pinned, spawnTracked, stop } from './processes.mjs';
 
@@ -14,7 +14,7 @@ const SIMULATOR_SCRIPT = fileURLToPath(new URL('../peers/simulator.mjs', import.
 
 /** The build directory holding the Unigate CLI script (dist/ unless BENCH_UNIGATE_ENTRY names a copy). */
 export function distDirOf(env = process.env) {
-  return dirname(join(REPO_ROOT, env.BENCH_UNIGATE_ENTRY || 'dist/main.js'));
+  return dirname(resolve(REPO_ROOT, env.BENCH_UNIGATE_ENTRY || 'dist/main.js'));
 }
 
 /**

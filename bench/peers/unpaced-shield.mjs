@@ -9,11 +9,15 @@
  */
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
-// argv[1] is the Unigate CLI script: dist/main.js (or the copy BENCH_UNIGATE_ENTRY names).
-const registry = await import(pathToFileURL(join(dirname(process.argv[1]), 'connectors', 'registry.js')).href);
-for (const platform of registry.connectedPlatforms()) {
-  const { definition } = registry.connectorFor(platform);
-  const shield = definition.rateLimit.shield;
-  shield.limits = shield.limits.map(() => ({ rate: 1_000_000, per: '1s', burst: 1_000_000 }));
+// Mapping threads load it too (they inherit node's flags); the shield runs on the main thread only.
+if (isMainThread) {
+  // argv[1] is the Unigate CLI script: dist/main.js (or the copy BENCH_UNIGATE_ENTRY names).
+  const registry = await import(pathToFileURL(join(dirname(process.argv[1]), 'connectors', 'registry.js')).href);
+  for (const platform of registry.connectedPlatforms()) {
+    const { definition } = registry.connectorFor(platform);
+    const shield = definition.rateLimit.shield;
+    shield.limits = shield.limits.map(() => ({ rate: 1_000_000, per: '1s', burst: 1_000_000 }));
+  }
 }

@@ -7,11 +7,14 @@ import type { BuiltRoute } from '../config/compile.js';
 import type { ConnectorDefinition } from '../connectors/common/definition.js';
 import type { PlatformClient, PlatformRequest, PlatformResponse } from '../connectors/connector.js';
 import type { ForwardObserver } from '../pipeline/upstream/forward.js';
-import { sendInternal } from '../pipeline/upstream/internal-request.js';
+import { sendInternal, type InternalResponse } from '../pipeline/upstream/internal-request.js';
+import { decodeNativeBody } from './native-body.js';
+
+let generations = 0;
 
 export class EnginePlatformClient implements PlatformClient {
-  /** Native calls made, for capability reports and tests. */
-  calls = 0;
+  /** Tells this client (and the per-store memory connectors keep by it) from an earlier one of the same connection. */
+  readonly generation = ++generations;
 
   /**
    * One client per connection: connectors keep per-store caches (Shopify's collection
@@ -24,19 +27,19 @@ export class EnginePlatformClient implements PlatformClient {
   ) {}
 
   async send(request: PlatformRequest): Promise<PlatformResponse> {
-    this.calls++;
+    const response = await this.sendRaw(request);
+    return { status: response.status, headers: response.headers, body: decodeNativeBody(response.headers, response.body) };
+  }
+
+  /** The platform's answer with its body as bytes, for a mapping thread to decode. */
+  sendRaw(request: PlatformRequest): Promise<InternalResponse> {
     const headers: Record<string, string> = { ...this.definition.headers };
     let body: Buffer | undefined;
     if (request.body !== undefined) {
       body = Buffer.from(JSON.stringify(request.body));
       headers['content-type'] = 'application/json';
     }
-    const response = await sendInternal(
-      this.route,
-      { method: request.method, path: request.path, query: encodeQuery(request.query), headers, body },
-      this.observer,
-    );
-    return { status: response.status, headers: response.headers, body: decodeBody(response.headers, response.body) };
+    return sendInternal(this.route, { method: request.method, path: request.path, query: encodeQuery(request.query), headers, body }, this.observer);
   }
 }
 
@@ -48,18 +51,4 @@ export function encodeQuery(query: PlatformRequest['query']): string {
     params.append(name, Array.isArray(value) ? value.join(',') : String(value));
   }
   return params.toString();
-}
-
-function decodeBody(headers: Record<string, string | string[]>, body: Buffer): unknown {
-  if (body.length === 0) return undefined;
-  const type = String(headers['content-type'] ?? '');
-  const text = body.toString('utf8');
-  if (/json/i.test(type) || /^\s*[[{"]/.test(text)) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return text;
-    }
-  }
-  return text;
 }

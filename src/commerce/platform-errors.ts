@@ -16,6 +16,8 @@ const CODES: Record<PlatformErrorKind, ErrorCode> = {
 export function platformFailure(err: unknown, connectionId: string): UnigateError {
   if (err instanceof PlatformError) {
     return new UnigateError(CODES[err.kind], {
+      // A request the connector refused itself says why; the platform's own words are under details.
+      ...(err.kind === 'invalid' && err.upstream.status === 0 ? { message: err.message } : {}),
       details: { connection: connectionId, upstream: { status: err.upstream.status, message: err.upstream.message ?? null } },
       ...(err.kind === 'rate_limited' ? { headers: { 'retry-after': '1' } } : {}),
     });

@@ -21,6 +21,7 @@ import { buildOpenApi } from './openapi.js';
 import { serveDocs } from './docs.js';
 import type { RequestTarget } from '../server/request-guard.js';
 import type { ClientInfo, createPassthrough } from './passthrough.js';
+import type { Logger } from '../observability/logger.js';
 
 export interface UnifiedApiOptions {
   service: CommerceService;
@@ -30,6 +31,7 @@ export interface UnifiedApiOptions {
   passthrough: ReturnType<typeof createPassthrough>;
   /** commerce.rate_limit: checked on every authenticated call, after authentication. */
   rateLimit?: InboundLimiter;
+  logger: Logger;
 }
 
 /** The unified API's name where a route's would be: request logs, metrics, rate-limit keys. */
@@ -62,6 +64,7 @@ export class UnifiedApi {
 
   async close(): Promise<void> {
     await this.app.close();
+    await this.options.service.close();
   }
 
   /** Paths this API answers on the proxy port. */
@@ -113,7 +116,12 @@ export class UnifiedApi {
   private register(): void {
     const app = this.app;
     const service = this.options.service;
-    app.setErrorHandler((err, req, reply) => sendError(reply, toApiError(err), String(req.headers['x-request-id'] ?? req.id)));
+    app.setErrorHandler((err, req, reply) => {
+      const error = toApiError(err);
+      const requestId = String(req.headers['x-request-id'] ?? req.id);
+      if (error.code === 'INTERNAL_ERROR') this.options.logger.error({ err: error.cause ?? error, req_id: requestId }, 'internal error');
+      sendError(reply, error, requestId);
+    });
     app.setNotFoundHandler((req, reply) =>
       sendError(reply, new UnigateError('ROUTE_NOT_FOUND', { details: { method: req.method, path: req.url.split('?', 1)[0] } }), String(req.headers['x-request-id'])),
     );
@@ -133,9 +141,9 @@ export class UnifiedApi {
         method: op.method,
         url: `/v1/connections/:connection${op.path.replace('{id}', ':id')}`,
         schema: { params, querystring: querySchema, ...(body ? { body } : {}) },
-        handler: async (req) => {
+        handler: async (req, reply) => {
           const p = req.params as { connection: string; id?: string };
-          return run(req, p.connection, p.id, req.query as Record<string, unknown>);
+          return json(reply, await run(req, p.connection, p.id, req.query as Record<string, unknown>));
         },
       });
       // Method alias: the operation's name as the path, the connection (and id) in the query.
@@ -146,9 +154,9 @@ export class UnifiedApi {
         method: op.kind === 'update' ? ['PUT', 'PATCH', 'POST'] : 'GET',
         url: `/v1/${op.name}`,
         schema: { querystring: aliasQuery, ...(body ? { body } : {}) },
-        handler: async (req) => {
+        handler: async (req, reply) => {
           const { connection, id, ...query } = req.query as Record<string, unknown> & { connection: string; id?: string };
-          return run(req, connection, id, query);
+          return json(reply, await run(req, connection, id, query));
         },
       });
     }
@@ -157,6 +165,12 @@ export class UnifiedApi {
 
 export function aliasPaths(op: Operation): string {
   return `/v1/${op.name}`;
+}
+
+/** An answer already serialized (by a mapping thread) goes out as it is. */
+function json(reply: FastifyReply, answer: Record<string, unknown> | Buffer): Record<string, unknown> | Buffer {
+  if (Buffer.isBuffer(answer)) reply.type('application/json; charset=utf-8');
+  return answer;
 }
 
 function scopeOf(req: FastifyRequest): CallScope {

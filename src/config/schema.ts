@@ -316,6 +316,25 @@ export const Commerce = Strict(
       ),
     ),
     max_response_bytes: ByteSize('Largest platform answer the unified API reads.', 32 * 1024 * 1024),
+    mapping_threads: Section(
+      Strict(
+        {
+          count: Type.Integer({
+            minimum: 0,
+            maximum: 64,
+            default: 1,
+            description: 'Threads that parse, map and serialize unified calls, started on first use; 0 runs them on the event loop, where a large page stalls the proxy traffic meanwhile.',
+          }),
+          young_generation_mb: Type.Integer({
+            minimum: 8,
+            maximum: 2048,
+            default: 192,
+            description: "Each thread's V8 young generation (MB): large enough that a native page's objects die young instead of being copied into the old generation.",
+          }),
+        },
+        'Where unified calls are mapped.',
+      ),
+    ),
   },
   'The unified eCommerce API over store connections.',
 );

@@ -27,6 +27,7 @@ import { createProxyHandler, type ProxyEnvironment } from './proxy-handler.js';
 import { Runtime } from './runtime.js';
 import { ConnectionRoutes } from '../commerce/connection-routes.js';
 import { createPassthrough } from '../commerce/passthrough.js';
+import { createExecutor } from '../commerce/executor/index.js';
 import { CommerceService } from '../commerce/service.js';
 import { UNIFIED_ROUTE, UnifiedApi } from '../commerce/unified-api.js';
 import { createInboundLimiter } from '../pipeline/rate-limit/index.js';
@@ -90,6 +91,7 @@ export class Gateway {
         identities: services.identities,
         connections: services.connections,
         routes,
+        executor: createExecutor({ threads: commerce.mappingThreads!.count, youngGenerationMb: commerce.mappingThreads!.youngGenerationMb, logger: this.logger }),
         fanOutConcurrency: commerce.fanOutConcurrency,
       });
       services.onChanges((changes) => {
@@ -105,6 +107,7 @@ export class Gateway {
             : createInboundLimiter(commerce.rateLimit, { routeName: UNIFIED_ROUTE, rates: services.shared.rates, metrics: services.metrics }),
         jwt: () => this.current.jwt,
         passthrough: createPassthrough(service, routes, () => this.observer),
+        logger: this.logger,
       });
     }
     this.adminToken = resolveAdminToken(config, options.env ?? process.env, this.logger);
