@@ -45,6 +45,19 @@ describe('rate-limit policy', () => {
     expect(last!.headers['ratelimit-policy']).toBe('1;w=10;burst=3');
   });
 
+  it('counts per key past the keys it remembers, and for long client values it does not remember', async () => {
+    const p = policy({ key: [{ header: 'x-tenant' }, 'route'], limits: [{ limit: 1, window: '1h' }] });
+    const tenant = (t: string) => context({ headers: { 'x-tenant': t } });
+    // More distinct tenants than the key memory holds: each is admitted once, then refused.
+    for (let i = 0; i < 10_050; i++) expect((await outcome(p, tenant(`t${i}`))).status).toBe(200);
+    expect((await outcome(p, tenant('t0'))).status).toBe(429);
+    expect((await outcome(p, tenant('t10049'))).status).toBe(429);
+    const long = 'x'.repeat(500);
+    expect((await outcome(p, tenant(`${long}a`))).status).toBe(200);
+    expect((await outcome(p, tenant(`${long}b`))).status).toBe(200);
+    expect((await outcome(p, tenant(`${long}a`))).status).toBe(429);
+  });
+
   it('counts per key: another consumer, client IP or header value has its own count', async () => {
     const p = policy({ key: ['consumer', 'client_ip', { header: 'x-tenant' }], limits: [{ limit: 1, window: '1h' }] });
     expect((await outcome(p, context({ consumer: 'a', headers: { 'x-tenant': 't1' } }))).status).toBe(200);

@@ -4,9 +4,23 @@ import type { CheckOptions, GcraLimit, LevelMode, LimitState, RateDecision, Rate
 import type { MemoryHub } from './hub.js';
 import { gcraLevel, gcraStep, up, windowStep, type WindowState } from './rate-math.js';
 
+/** Keys whose state keys are kept; past this many the memory starts over. */
+const KNOWN_KEYS = 10_000;
+
 export function createMemoryRates(hub: MemoryHub): RateLimiter {
   const { values, pauses } = hub;
   const stateKey = (key: string, spec: RateLimitSpec): string => `rl\0${key}\0${limitId(spec)}`;
+  // The state keys of a key's limits, kept: a key string seen again (limiters keep theirs) then
+  // finds its states without building and hashing new strings.
+  const stateKeys = new Map<string, { limits: readonly RateLimitSpec[]; keys: string[] }>();
+  const stateKeysOf = (key: string, limits: readonly RateLimitSpec[]): string[] => {
+    const known = stateKeys.get(key);
+    if (known !== undefined && known.limits === limits) return known.keys;
+    if (stateKeys.size >= KNOWN_KEYS) stateKeys.clear();
+    const keys = limits.map((spec) => stateKey(key, spec));
+    stateKeys.set(key, { limits, keys });
+    return keys;
+  };
   // What each limit stores if the call is admitted (undefined: nothing), and until when. Scratch
   // reused by every check: checkNow runs to completion without yielding, so none overlap.
   const next: unknown[] = [];
@@ -19,12 +33,12 @@ export function createMemoryRates(hub: MemoryHub): RateLimiter {
     const until = pauses.size === 0 ? undefined : pauses.get<number>(key, now);
     const pausedMs = until !== undefined && until > now ? up(until - now) : 0;
     const states: RawLimitState[] = new Array(limits.length);
-    const keys: string[] = new Array(limits.length);
+    const keys = stateKeysOf(key, limits);
     let delayMs = 0;
     let allAllowed = pausedMs === 0;
     for (let i = 0; i < limits.length; i++) {
       const spec = limits[i]!;
-      const sk = (keys[i] = stateKey(key, spec));
+      const sk = keys[i]!;
       if (spec.kind === 'gcra') {
         const out = gcraStep(values.get<number>(sk, now), now, gcraInterval(spec), gcraBurst(spec), cost, maxDelayMs);
         states[i] = out;
