@@ -10,6 +10,7 @@ import { camelizeBySchema } from '../config/case.js';
 import type { ConnectorDefinition } from '../connectors/common/definition.js';
 import { UnigateError } from '../errors/unigate-error.js';
 import { assemblePolicies } from '../pipeline/build-policies.js';
+import { createCache, type CacheConfig } from '../pipeline/cache/index.js';
 import { createCredentialInjection } from '../pipeline/upstream/credentials/index.js';
 import { createShield, type ShieldConfig } from '../pipeline/upstream/shield/index.js';
 import { ShieldSchema } from '../pipeline/upstream/shield/schema.js';
@@ -25,11 +26,18 @@ export interface PlatformRouteSettings {
   retries: number;
   connectionsPerStore: number;
   maxResponseBytes: number;
+  /** commerce.raw_cache: the cache policy of the raw passthrough. */
+  rawCache?: CacheConfig;
 }
+
+/** Route name of the raw passthrough's cache (metrics and purge tags). */
+export const RAW_ROUTE = 'unified-api-raw';
 
 interface Entry {
   fingerprint: string;
   route: BuiltRoute;
+  /** The route the raw passthrough runs: the same upstream, plus the raw cache when configured. */
+  rawRoute: BuiltRoute;
   client: EnginePlatformClient;
 }
 
@@ -48,8 +56,9 @@ export class ConnectionRoutes {
     return this.entryFor(connection, definition).client;
   }
 
-  routeFor(connection: Connection, definition: ConnectorDefinition): BuiltRoute {
-    return this.entryFor(connection, definition).route;
+  /** The route of the raw passthrough to the connection's platform API. */
+  rawRouteFor(connection: Connection, definition: ConnectorDefinition): BuiltRoute {
+    return this.entryFor(connection, definition).rawRoute;
   }
 
   private entryFor(connection: Connection, definition: ConnectorDefinition): Entry {
@@ -60,8 +69,8 @@ export class ConnectionRoutes {
     const existing = this.entries.get(connection.id);
     if (existing !== undefined && existing.fingerprint === fingerprint) return existing;
     if (existing !== undefined) void existing.route.upstream.close();
-    const route = this.build(connection, definition);
-    const entry = { fingerprint, route, client: new EnginePlatformClient(route, definition, this.observer) };
+    const { route, rawRoute } = this.build(connection, definition);
+    const entry = { fingerprint, route, rawRoute, client: new EnginePlatformClient(route, definition, this.observer) };
     this.entries.set(connection.id, entry);
     return entry;
   }
@@ -80,7 +89,7 @@ export class ConnectionRoutes {
     await Promise.all(routes.map((e) => e.route.upstream.close()));
   }
 
-  private build(connection: Connection, definition: ConnectorDefinition): BuiltRoute {
+  private build(connection: Connection, definition: ConnectorDefinition): { route: BuiltRoute; rawRoute: BuiltRoute } {
     const s = this.settings;
     const name = `${definition.platform}:${connection.id}`;
     const upstream = new Upstream(
@@ -114,11 +123,9 @@ export class ConnectionRoutes {
       this.events,
     );
     const credentials = { connection: connection.id };
-    const policies = assemblePolicies([
-      createShield(definition.platform, shieldConfigOf(definition), credentials, this.services),
-      createCredentialInjection(connection.target, credentials, this.services),
-    ]);
-    return {
+    const engine = [createShield(definition.platform, shieldConfigOf(definition), credentials, this.services), createCredentialInjection(connection.target, credentials, this.services)];
+    const policies = assemblePolicies(engine);
+    const route: BuiltRoute = {
       name: `platform:${definition.platform}`,
       upstream,
       stripSegments: 0,
@@ -131,6 +138,10 @@ export class ConnectionRoutes {
       limits: { maxBodyBytes: 10 * 1024 * 1024, maxResponseBytes: s.maxResponseBytes, maxHeaderBytes: 16 * 1024, maxUrlBytes: 8 * 1024 },
       policies,
     };
+    if (s.rawCache === undefined) return { route, rawRoute: route };
+    // The key carries the connection (credentials are injected), so one store's answers never reach another's caller.
+    const cache = createCache(s.rawCache, { routeName: RAW_ROUTE, upstream: connection.target, credentials, services: this.services });
+    return { route, rawRoute: { ...route, policies: assemblePolicies([cache, ...engine]) } };
   }
 }
 

@@ -3,6 +3,7 @@
  * TypeBox schemas the routes validate with, so the docs cannot drift from the code.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { PlatformCapabilities } from './capabilities.js';
 import { Category, Customer, Order, Product, Store, Variant } from './models.js';
 import { GetQuery, ListQuery, OPERATIONS, ProductUpdateBody, type Operation } from './operations.js';
 
@@ -47,6 +48,26 @@ export function buildOpenApi(): Record<string, unknown> {
       summary: 'The caller\'s store connections.',
       tags: ['connections'],
       responses: { 200: { description: 'Connections', content: json(Type.Object({ data: Type.Array(Type.Record(Type.String(), Type.Unknown())) })) }, ...errors() },
+    },
+  };
+  paths['/v1/platforms'] = {
+    get: {
+      operationId: 'platform.list',
+      summary: 'Every platform the API serves, with its operations, filters (native, emulated or unsupported), writable fields and what a connection needs.',
+      tags: ['connections'],
+      responses: { 200: { description: 'Platforms', content: json(Type.Object({ data: Type.Array(PlatformCapabilities) })) }, ...errors() },
+    },
+  };
+  paths['/v1/connections/{connection}/capabilities'] = {
+    get: {
+      operationId: 'connection.capabilities',
+      summary: 'What the connection\'s platform can do: operations, filters, writable fields. An unsupported one answers 501 NOT_SUPPORTED_BY_PLATFORM.',
+      tags: ['connections'],
+      parameters: [pathParam('connection', 'Connection id.')],
+      responses: {
+        200: { description: 'Capabilities', content: json(Type.Object({ data: Type.Composite([Type.Object({ connection: Type.String() }), PlatformCapabilities]) })) },
+        ...errors(),
+      },
     },
   };
   paths['/v1/connections/{connection}/raw/{path}'] = {
@@ -118,7 +139,7 @@ function componentOf(op: Operation): string {
 
 function errors(): Record<string, unknown> {
   const envelope = { description: 'The error envelope', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-  return { 400: envelope, 401: envelope, 404: envelope, 429: envelope, 502: envelope };
+  return { 400: envelope, 401: envelope, 404: envelope, 429: envelope, 501: envelope, 502: envelope };
 }
 
 function json(schema: TSchema): Record<string, unknown> {

@@ -6,7 +6,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestContext } from '../server/context.js';
+import { runRequestPolicies } from '../pipeline/run.js';
 import { forward, type ForwardObserver } from '../pipeline/upstream/forward.js';
+import { sendReply } from '../server/respond.js';
 import type { ConnectionRoutes } from './connection-routes.js';
 import type { CallScope, CommerceService } from './service.js';
 
@@ -27,7 +29,7 @@ export function createPassthrough(service: CommerceService, routes: ConnectionRo
     expectContinue: boolean,
   ): Promise<void> {
     const { connection, registered } = await service.connection(scope.identity, connectionId);
-    const route = routes.routeFor(connection, registered.definition);
+    const route = routes.rawRouteFor(connection, registered.definition);
     const method = req.method ?? 'GET';
     const ctx = new RequestContext(scope.requestId, method, 'unigate.raw', rawPath, query, scope.client.clientIp, req.headers, route, scope.client.secure);
     ctx.identity = scope.identity;
@@ -46,6 +48,14 @@ export function createPassthrough(service: CommerceService, routes: ConnectionRo
     const length = req.headers['content-length'];
     const hasBody = length !== undefined ? Number(length) > 0 : req.headers['transfer-encoding'] !== undefined;
     try {
+      // The raw cache (commerce.raw_cache) may answer before any platform call.
+      if (route.policies.request.length > 0) {
+        const reply = await runRequestPolicies(route.policies.request, ctx);
+        if (reply !== undefined) {
+          sendReply(res, reply, scope.requestId, ctx.responseHeaders);
+          return;
+        }
+      }
       await forward(ctx, { req, res, hasBody, expectContinue }, observer());
     } finally {
       ctx.finish();

@@ -8,6 +8,7 @@ const CODES: Record<PlatformErrorKind, ErrorCode> = {
   forbidden: 'CONNECTOR_AUTH_FAILED',
   not_found: 'NOT_FOUND',
   invalid: 'VALIDATION_FAILED',
+  unsupported: 'NOT_SUPPORTED_BY_PLATFORM',
   rate_limited: 'UPSTREAM_RATE_LIMITED',
   unavailable: 'UPSTREAM_UNAVAILABLE',
   bad_response: 'UPSTREAM_BAD_RESPONSE',
@@ -17,7 +18,7 @@ export function platformFailure(err: unknown, connectionId: string): UnigateErro
   if (err instanceof PlatformError) {
     return new UnigateError(CODES[err.kind], {
       // A request the connector refused itself says why; the platform's own words are under details.
-      ...(err.kind === 'invalid' && err.upstream.status === 0 ? { message: err.message } : {}),
+      ...((err.kind === 'invalid' || err.kind === 'unsupported') && err.upstream.status === 0 ? { message: err.message } : {}),
       details: { connection: connectionId, upstream: { status: err.upstream.status, message: err.upstream.message ?? null } },
       ...(err.kind === 'rate_limited' ? { headers: { 'retry-after': '1' } } : {}),
     });

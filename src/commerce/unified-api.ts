@@ -17,6 +17,8 @@ import type { JwtVerifier } from '../pipeline/authenticate/jwt-verifier.js';
 import type { InboundLimiter, LimitSubject } from '../pipeline/rate-limit/index.js';
 import { GetQuery, ListQuery, OPERATIONS, ProductUpdateBody, type Operation } from './operations.js';
 import { CommerceService, type CallScope } from './service.js';
+import { allPlatformCapabilities, capabilitiesOf } from './capabilities.js';
+import { writeFingerprint, type IdempotentWrites } from './idempotency.js';
 import { buildOpenApi } from './openapi.js';
 import { serveDocs } from './docs.js';
 import type { RequestTarget } from '../server/request-guard.js';
@@ -31,6 +33,8 @@ export interface UnifiedApiOptions {
   passthrough: ReturnType<typeof createPassthrough>;
   /** commerce.rate_limit: checked on every authenticated call, after authentication. */
   rateLimit?: InboundLimiter;
+  /** Idempotency-Key on writes. */
+  idempotency: IdempotentWrites;
   logger: Logger;
 }
 
@@ -113,6 +117,26 @@ export class UnifiedApi {
     }
   }
 
+  /** A write with an Idempotency-Key: applied once, its answer replayed to every retry. */
+  private async idempotentWrite(
+    reply: FastifyReply,
+    scope: CallScope,
+    connection: string,
+    key: string,
+    fingerprint: string,
+    write: () => Promise<Record<string, unknown> | Buffer>,
+  ): Promise<Buffer> {
+    // The caller must still reach the connection before any kept answer is replayed.
+    await this.options.service.connection(scope.identity, connection);
+    const answer = await this.options.idempotency.run({ consumerId: scope.identity.consumer.id, connection, key, requestId: scope.requestId }, fingerprint, async () => {
+      const out = await write();
+      return { status: 200, headers: {}, body: Buffer.isBuffer(out) ? out : Buffer.from(JSON.stringify(out)) };
+    });
+    reply.code(answer.status).headers(answer.headers).type('application/json; charset=utf-8');
+    if (answer.replayed) reply.header('idempotent-replayed', 'true');
+    return answer.body;
+  }
+
   private register(): void {
     const app = this.app;
     const service = this.options.service;
@@ -130,20 +154,34 @@ export class UnifiedApi {
     serveDocs(app);
 
     app.get('/v1/connections', async (req) => ({ data: await service.connectionsOf(scopeOf(req)) }));
+    app.get('/v1/platforms', async (req) => {
+      scopeOf(req);
+      return { data: allPlatformCapabilities() };
+    });
+    app.get('/v1/connections/:connection/capabilities', { schema: { params: Type.Object({ connection: Type.String({ minLength: 1 }) }) } }, async (req) => {
+      const id = (req.params as { connection: string }).connection;
+      const { registered } = await service.connection(scopeOf(req).identity, id);
+      return { data: { connection: id, ...capabilitiesOf(registered) } };
+    });
 
     for (const op of OPERATIONS) {
       const querySchema = op.kind === 'list' || op.kind === 'count' ? ListQuery : op.kind === 'update' ? Type.Object({}, { additionalProperties: false }) : GetQuery;
       const params = Type.Object({ connection: Type.String({ minLength: 1 }), ...(op.path.includes('{id}') ? { id: Type.String({ minLength: 1 }) } : {}) });
       const body = op.kind === 'update' ? ProductUpdateBody : undefined;
-      const run = (req: FastifyRequest, connection: string, id: string | undefined, query: Record<string, unknown>) =>
-        service.run(op, scopeOf(req), connection, id, query, req.body as Record<string, unknown> | undefined);
+      const run = async (req: FastifyRequest, reply: FastifyReply, connection: string, id: string | undefined, query: Record<string, unknown>) => {
+        const scope = scopeOf(req);
+        const body = req.body as Record<string, unknown> | undefined;
+        const key = op.kind === 'update' ? firstHeader(req.raw, 'idempotency-key') : undefined;
+        if (key === undefined) return json(reply, await service.run(op, scope, connection, id, query, body));
+        return this.idempotentWrite(reply, scope, connection, key, writeFingerprint(op.name, id, body), () => service.run(op, scope, connection, id, query, body));
+      };
       app.route({
         method: op.method,
         url: `/v1/connections/:connection${op.path.replace('{id}', ':id')}`,
         schema: { params, querystring: querySchema, ...(body ? { body } : {}) },
         handler: async (req, reply) => {
           const p = req.params as { connection: string; id?: string };
-          return json(reply, await run(req, p.connection, p.id, req.query as Record<string, unknown>));
+          return run(req, reply, p.connection, p.id, req.query as Record<string, unknown>);
         },
       });
       // Method alias: the operation's name as the path, the connection (and id) in the query.
@@ -156,7 +194,7 @@ export class UnifiedApi {
         schema: { querystring: aliasQuery, ...(body ? { body } : {}) },
         handler: async (req, reply) => {
           const { connection, id, ...query } = req.query as Record<string, unknown> & { connection: string; id?: string };
-          return json(reply, await run(req, connection, id, query));
+          return run(req, reply, connection, id, query);
         },
       });
     }

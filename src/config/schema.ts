@@ -316,6 +316,13 @@ export const Commerce = Strict(
       ),
     ),
     max_response_bytes: ByteSize('Largest platform answer the unified API reads.', 32 * 1024 * 1024),
+    raw_cache: Type.Optional(
+      Type.Object(CacheSchema.properties, {
+        additionalProperties: false,
+        description: 'The cache policy on the raw passthrough (/v1/connections/{id}/raw/…), as on a route: entries are per connection, `{connection}` in tags is its id.',
+      }),
+    ),
+    idempotency_ttl: Duration('How long the answer to a write with an Idempotency-Key is kept and replayed to its retries.', { default: '24h' }),
     mapping_threads: Section(
       Strict(
         {

@@ -30,7 +30,7 @@ export interface PlatformClient {
 }
 
 /** What went wrong at the platform, as the unified API reports it. */
-export type PlatformErrorKind = 'auth' | 'forbidden' | 'not_found' | 'invalid' | 'rate_limited' | 'unavailable' | 'bad_response';
+export type PlatformErrorKind = 'auth' | 'forbidden' | 'not_found' | 'invalid' | 'unsupported' | 'rate_limited' | 'unavailable' | 'bad_response';
 
 export class PlatformError extends Error {
   constructor(

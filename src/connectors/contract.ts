@@ -205,7 +205,7 @@ export function connectorContract(harness: ContractHarness): void {
           sku: { sku: 'X' },
         };
         for (const [cap, filter] of Object.entries(samples) as Array<[keyof typeof samples, ListFilters]>) {
-          if (c[cap] === 'unsupported') await expectPlatformError(list(resource)({ limit: 5, cursor: undefined, ...filter }), 'invalid');
+          if (c[cap] === 'unsupported') await expectPlatformError(list(resource)({ limit: 5, cursor: undefined, ...filter }), 'unsupported');
         }
       });
     });

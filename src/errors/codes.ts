@@ -93,6 +93,21 @@ export const ERROR_CODES = {
     message: 'The request did not pass validation',
     meaning: 'Body, query or config failed its schema; `details.errors` lists every failing path.',
   },
+  IDEMPOTENCY_KEY_IN_USE: {
+    status: 409,
+    message: 'A request with this Idempotency-Key is still running',
+    meaning: 'A unified write was retried while the first request with its `Idempotency-Key` runs; retry after `Retry-After`.',
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422,
+    message: 'This Idempotency-Key was used for another request',
+    meaning: 'The `Idempotency-Key` of a unified write was first used with another operation, record or body.',
+  },
+  NOT_SUPPORTED_BY_PLATFORM: {
+    status: 501,
+    message: 'The store\'s platform does not support this',
+    meaning: 'A unified API operation or filter the connection\'s platform cannot serve (its capabilities say `unsupported`).',
+  },
   // Upstream problems
   UPSTREAM_UNAVAILABLE: {
     status: 502,

@@ -28,6 +28,7 @@ import { Runtime } from './runtime.js';
 import { ConnectionRoutes } from '../commerce/connection-routes.js';
 import { createPassthrough } from '../commerce/passthrough.js';
 import { createExecutor } from '../commerce/executor/index.js';
+import { IdempotentWrites } from '../commerce/idempotency.js';
 import { CommerceService } from '../commerce/service.js';
 import { UNIFIED_ROUTE, UnifiedApi } from '../commerce/unified-api.js';
 import { createInboundLimiter } from '../pipeline/rate-limit/index.js';
@@ -84,6 +85,7 @@ export class Gateway {
           retries: commerce.retries,
           connectionsPerStore: commerce.connectionsPerStore,
           maxResponseBytes: commerce.maxResponseBytes,
+          rawCache: commerce.rawCache,
         },
         this.observer,
       );
@@ -107,6 +109,8 @@ export class Gateway {
             : createInboundLimiter(commerce.rateLimit, { routeName: UNIFIED_ROUTE, rates: services.shared.rates, metrics: services.metrics }),
         jwt: () => this.current.jwt,
         passthrough: createPassthrough(service, routes, () => this.observer),
+        // A first write holds its key for as long as one platform call may take, retries included.
+        idempotency: new IdempotentWrites(services.shared, parseDuration(commerce.idempotencyTtl), parseDuration(commerce.timeouts!.total) + 10_000),
         logger: this.logger,
       });
     }

@@ -29,6 +29,7 @@ const SUMMARY: Record<PlatformErrorKind, string> = {
   forbidden: 'does not allow this request for the connection',
   not_found: 'has no such record',
   invalid: 'rejected the request',
+  unsupported: 'does not support this',
   rate_limited: 'is rate limiting the connection',
   unavailable: 'is unavailable',
   bad_response: 'sent a response that could not be read',
@@ -42,6 +43,11 @@ export function platformError(kind: PlatformErrorKind, platform: string, status:
 export function ensureOk(res: PlatformResponse, platform: string, messageOf: (body: unknown) => string | undefined): void {
   const kind = kindForStatus(res.status);
   if (kind !== undefined) throw platformError(kind, platform, res.status, messageOf(res.body));
+}
+
+/** What the platform cannot do at all (a filter its capabilities call `unsupported`): 501 NOT_SUPPORTED_BY_PLATFORM. */
+export function unsupportedRequest(platform: string, message: string): PlatformError {
+  return new PlatformError('unsupported', `${platform}: ${message}`, { status: 0, message: undefined });
 }
 
 /** The answer was 2xx but not what the endpoint documents (missing root key, wrong type). */

@@ -5,7 +5,7 @@
  *   refuseUnsupported('Shopify', 'orders', filters, SHOPIFY_CAPABILITIES.orders);
  */
 import type { Capabilities, ListFilters } from '../connector.js';
-import { invalidRequest } from './errors.js';
+import { invalidRequest, unsupportedRequest } from './errors.js';
 
 const CAPABILITY: Readonly<Record<keyof ListFilters, keyof Capabilities>> = {
   modifiedSince: 'modified_since',
@@ -21,7 +21,7 @@ export const MAX_IDS = 250;
 export function refuseUnsupported(platform: string, resource: string, filters: ListFilters, capabilities: Capabilities): void {
   for (const [key, capability] of Object.entries(CAPABILITY) as Array<[keyof ListFilters, keyof Capabilities]>) {
     if (filters[key] !== undefined && capabilities[capability] === 'unsupported') {
-      throw invalidRequest(platform, `${resource} cannot be filtered by ${capability}`);
+      throw unsupportedRequest(platform, `${resource} cannot be filtered by ${capability}`);
     }
   }
   if (filters.ids !== undefined && filters.ids.length > MAX_IDS) throw invalidRequest(platform, `at most ${MAX_IDS} ids per request`);

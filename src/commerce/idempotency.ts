@@ -1,0 +1,96 @@
+/**
+ * `Idempotency-Key` on unified writes (draft-ietf-httpapi-idempotency-key-header): a write
+ * retried with the same key is applied once, and every retry answers the first result, with
+ * `Idempotent-Replayed: true`. Keys are scoped to the consumer and the connection, kept in the
+ * shared store (so every instance sees them) for `commerce.idempotency_ttl`; while the first
+ * request runs, a retry gets 409 IDEMPOTENCY_KEY_IN_USE, and the key reused for another
+ * request gets 422 IDEMPOTENCY_KEY_REUSED. A write that failed for want of a platform answer
+ * (5xx, timeout) is not kept, so its retry tries again.
+ */
+import { hash } from 'node:crypto';
+import { errorEnvelope } from '../errors/envelope.js';
+import { UnigateError, isUnigateError } from '../errors/unigate-error.js';
+import type { SharedStore } from '../store/shared/types.js';
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON bytes. */
+  body: Buffer;
+}
+
+export interface IdempotencyScope {
+  consumerId: string;
+  connection: string;
+  key: string;
+  requestId: string;
+}
+
+const KEY = /^[\x21-\x7e]{1,255}$/;
+
+export class IdempotentWrites {
+  constructor(
+    private readonly shared: SharedStore,
+    private readonly ttlMs: number,
+    /** How long a first request may hold its key before a retry may run it again. */
+    private readonly pendingMs: number,
+  ) {}
+
+  /** The first answer for this key (replayed), or `write`'s, which is then kept. */
+  async run(scope: IdempotencyScope, fingerprint: string, write: () => Promise<Answer>): Promise<Answer & { replayed: boolean }> {
+    if (!KEY.test(scope.key)) {
+      throw new UnigateError('VALIDATION_FAILED', {
+        details: { errors: [{ path: 'header.idempotency-key', message: 'must be 1 to 255 visible ASCII characters' }] },
+      });
+    }
+    const storeKey = `idempotency:${hash('sha256', `${scope.consumerId}\0${scope.connection}\0${scope.key}`, 'base64url')}`;
+    const kept = await this.replay(storeKey, fingerprint);
+    if (kept !== undefined) return kept;
+    const claim = await this.shared.locks.acquire(storeKey, { limit: 1, ttlMs: this.pendingMs });
+    if (!claim.acquired) {
+      // It may have finished between the look-up and the claim.
+      const done = await this.replay(storeKey, fingerprint);
+      if (done !== undefined) return done;
+      throw new UnigateError('IDEMPOTENCY_KEY_IN_USE', { headers: { 'retry-after': String(Math.max(1, Math.ceil(claim.retryAfterMs / 1000))) } });
+    }
+    try {
+      // Claimed: a first request that finished just before the claim left its answer.
+      const done = await this.replay(storeKey, fingerprint);
+      if (done !== undefined) return done;
+      let answer: Answer;
+      try {
+        answer = await write();
+      } catch (err) {
+        if (isUnigateError(err) && kept4xx(err.status)) {
+          await this.keep(storeKey, fingerprint, { status: err.status, headers: err.headers ?? {}, body: Buffer.from(JSON.stringify(errorEnvelope(err, scope.requestId))) });
+        }
+        throw err;
+      }
+      if (answer.status < 500) await this.keep(storeKey, fingerprint, answer);
+      return { ...answer, replayed: false };
+    } finally {
+      await this.shared.locks.release(claim.lease);
+    }
+  }
+
+  private async replay(storeKey: string, fingerprint: string): Promise<(Answer & { replayed: boolean }) | undefined> {
+    const entry = await this.shared.cache.get(storeKey);
+    if (entry === undefined) return undefined;
+    if (entry.meta.fingerprint !== fingerprint) throw new UnigateError('IDEMPOTENCY_KEY_REUSED');
+    return { status: Number(entry.meta.status), headers: (entry.meta.headers ?? {}) as Record<string, string>, body: entry.body, replayed: true };
+  }
+
+  private async keep(storeKey: string, fingerprint: string, answer: Answer): Promise<void> {
+    await this.shared.cache.set(storeKey, { url: 'unigate:idempotency', tags: [], meta: { fingerprint, status: answer.status, headers: answer.headers }, body: answer.body }, this.ttlMs);
+  }
+}
+
+/** What a request is, for telling a retry from another request under the same key. */
+export function writeFingerprint(operation: string, id: string | undefined, body: unknown): string {
+  return hash('sha256', `${operation}\0${id ?? ''}\0${JSON.stringify(body ?? null)}`, 'base64url');
+}
+
+/** Client errors are answers (a retry would get the same); 501 too. Platform failures are not. */
+function kept4xx(status: number): boolean {
+  return status < 500 || status === 501;
+}
