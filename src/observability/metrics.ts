@@ -104,6 +104,23 @@ export class Metrics {
     labelNames: ['route', 'direction'] as const,
     registers: [this.registry],
   });
+  /** Unified calls in mapping threads now: kept by the thread pool, read when scraped. */
+  readonly mappingCalls = { count: 0, threads: 0 };
+  private readonly mappingGauge: Gauge = new Gauge({
+    name: 'unigate_mapping_thread_calls',
+    help: 'Unified API calls running in mapping threads now (threads: how many threads are running).',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+    collect: (): void => {
+      this.mappingGauge.set({ state: 'calls' }, this.mappingCalls.count);
+      this.mappingGauge.set({ state: 'threads' }, this.mappingCalls.threads);
+    },
+  });
+  readonly mappingThreadExits = new Counter({
+    name: 'unigate_mapping_thread_exits_total',
+    help: 'Mapping threads that stopped unexpectedly (their calls failed with INTERNAL_ERROR; the next call starts a new thread).',
+    registers: [this.registry],
+  });
   readonly responseValidationFailures = new Counter({
     name: 'unigate_response_validation_failures_total',
     help: 'Upstream responses that did not match the route\'s response schema (validate, report-only), by route.',

@@ -93,7 +93,7 @@ export class Gateway {
         identities: services.identities,
         connections: services.connections,
         routes,
-        executor: createExecutor({ threads: commerce.mappingThreads!.count, youngGenerationMb: commerce.mappingThreads!.youngGenerationMb, logger: this.logger }),
+        executor: createExecutor({ threads: commerce.mappingThreads!.count, youngGenerationMb: commerce.mappingThreads!.youngGenerationMb, logger: this.logger, metrics: services.metrics }),
         fanOutConcurrency: commerce.fanOutConcurrency,
       });
       services.onChanges((changes) => {

@@ -161,6 +161,25 @@ describe('orders, updates and errors', () => {
     }
   });
 
+  it('applies a write retried with the same Idempotency-Key once, on every platform', async () => {
+    for (const id of stores()) {
+      const list = await api(`/v1/connections/${id}/products?limit=30`);
+      const simple = (list.body!.data as { id: string; variants: unknown[]; sale_price: string | null }[]).find((p) => p.variants.length <= 1 && p.sale_price === null)!;
+      const path = `/v1/connections/${id}/products/${simple.id}`;
+      const write = () =>
+        request(`${gw.url}${path}`, { method: 'PATCH', headers: { 'x-api-key': key, 'content-type': 'application/json', 'idempotency-key': `retry-${id}` }, body: JSON.stringify({ price: '31.00' }) });
+      const first = await write();
+      const firstText = await first.body.text();
+      expect(first.statusCode, firstText).toBe(200);
+      // A change made between the write and its retry stays: the retry is not applied again.
+      expect((await api(path, { method: 'PATCH', body: { price: '32.00' } })).status).toBe(200);
+      const retry = await write();
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(await retry.body.text()).toBe(firstText);
+      expect((await api(path)).body!.data.price).toBe('32.00');
+    }
+  });
+
   it('answers 404 for missing records and for connections of other consumers', async () => {
     for (const id of stores()) expect((await api(`/v1/connections/${id}/products/999999999`)).body!.error.code).toBe('NOT_FOUND');
     const foreign = await api(`/v1/connections/${ids.shopify}/products`, { key: otherKey });

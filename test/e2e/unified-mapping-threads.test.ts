@@ -132,5 +132,9 @@ describe('unified calls in mapping threads', () => {
     const next = await call(threaded, '/v1/connections/conn_shop/products?limit=3');
     expect(next.status).toBe(200);
     expect(JSON.parse(next.text).data).toHaveLength(3);
+    const metrics = await (await request(`${threaded.gw.adminUrl}/metrics`, { headers: { authorization: `Bearer ${threaded.gw.gateway.token}` } })).body.text();
+    expect(metrics).toContain('unigate_mapping_thread_exits_total 1');
+    expect(metrics).toContain('unigate_mapping_thread_calls{state="threads"} 1');
+    expect(metrics).toContain('unigate_mapping_thread_calls{state="calls"} 0');
   });
 });

@@ -6,6 +6,7 @@
  * `commerce.mapping_threads.count: 0` calls run on the event loop.
  */
 import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { EnginePlatformClient } from '../platform-client.js';
 import { executeCall, type CallConnection, type Json, type UnifiedCall } from './execute.js';
 import { MappingThreads } from './mapping-threads.js';
@@ -25,6 +26,7 @@ export interface ExecutorOptions {
   threads: number;
   youngGenerationMb: number;
   logger: Logger;
+  metrics?: Metrics;
 }
 
 export function createExecutor(options: ExecutorOptions): Executor {

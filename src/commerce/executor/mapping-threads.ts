@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { UnigateError } from '../../errors/unigate-error.js';
 import type { Logger } from '../../observability/logger.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { CallConnection, UnifiedCall } from './execute.js';
 import type { EngineClientFor, Executor } from './index.js';
 import { fromWire, toWire, transferable, type FromThread, type ToThread } from './protocol.js';
@@ -17,6 +18,7 @@ export interface MappingThreadsOptions {
   threads: number;
   youngGenerationMb: number;
   logger: Logger;
+  metrics?: Metrics;
 }
 
 interface Lent {
@@ -60,12 +62,15 @@ export class MappingThreads implements Executor {
       if (lent === undefined) thread.lent.set(connection.id, { clientFor, connection, calls: 1 });
       else Object.assign(lent, { clientFor, connection, calls: lent.calls + 1 });
     }
+    const gauge = this.options.metrics?.mappingCalls;
+    if (gauge) gauge.count++;
     try {
       return await new Promise<Buffer>((resolve, reject) => {
         thread.calls.set(id, { resolve, reject });
         this.post(thread, { type: 'call', id, call });
       });
     } finally {
+      if (gauge) gauge.count--;
       for (const connection of call.connections) {
         const lent = thread.lent.get(connection.id);
         if (lent !== undefined && --lent.calls === 0) thread.lent.delete(connection.id);
@@ -94,6 +99,7 @@ export class MappingThreads implements Executor {
     });
     const thread: Thread = { worker, calls: new Map(), lent: new Map(), alive: true };
     this.threads.push(thread);
+    this.countThreads();
     // The thread keeps no call of its own open: the servers keep the process alive.
     worker.unref();
     worker.on('message', (message: FromThread) => this.onMessage(thread, message));
@@ -133,6 +139,10 @@ export class MappingThreads implements Executor {
     }
   }
 
+  private countThreads(): void {
+    if (this.options.metrics) this.options.metrics.mappingCalls.threads = this.threads.length;
+  }
+
   private post(thread: Thread, message: ToThread, transfer: ArrayBuffer[] = []): void {
     if (thread.alive) thread.worker.postMessage(message, transfer);
   }
@@ -141,7 +151,9 @@ export class MappingThreads implements Executor {
     thread.alive = false;
     const at = this.threads.indexOf(thread);
     if (at >= 0) this.threads.splice(at, 1);
+    this.countThreads();
     if (this.closed) return;
+    this.options.metrics?.mappingThreadExits.inc();
     this.options.logger.error({ exit_code: code, calls: thread.calls.size }, 'mapping thread stopped; the next call starts a new one');
     const error = new UnigateError('INTERNAL_ERROR', { message: 'The call was interrupted', cause: new Error(`mapping thread exited with code ${code}`) });
     for (const call of thread.calls.values()) call.reject(error);
