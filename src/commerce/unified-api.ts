@@ -27,12 +27,13 @@ import type { Logger } from '../observability/logger.js';
 
 export interface UnifiedApiOptions {
   service: CommerceService;
-  authMode: 'key' | 'jwt' | 'either';
+  /** commerce.authenticate.mode of the config now serving (reloadable). */
+  authMode: () => 'key' | 'jwt' | 'either';
   jwt: () => JwtVerifier | undefined;
   /** Streams `/v1/connections/{id}/raw/*` through the engine. */
   passthrough: ReturnType<typeof createPassthrough>;
-  /** commerce.rate_limit: checked on every authenticated call, after authentication. */
-  rateLimit?: InboundLimiter;
+  /** commerce.rate_limit of the config now serving: checked on every authenticated call, after authentication. */
+  rateLimit: () => InboundLimiter | undefined;
   /** Idempotency-Key on writes. */
   idempotency: IdempotentWrites;
   logger: Logger;
@@ -79,12 +80,14 @@ export class UnifiedApi {
   /** Serves one request; resolves when the response is handed over. */
   async serve(req: IncomingMessage, res: ServerResponse, target: RequestTarget, requestId: string, expectContinue: boolean, client: ClientInfo): Promise<void> {
     if (!PUBLIC.has(target.path) && !target.path.startsWith('/docs/')) {
-      const { identity, header } = await identify((name) => firstHeader(req, name), this.options.authMode, {
+      // Read once: a call runs on the config it started with, whatever a reload does meanwhile.
+      const rateLimit = this.options.rateLimit();
+      const { identity, header } = await identify((name) => firstHeader(req, name), this.options.authMode(), {
         identities: this.options.service.identities,
         jwt: this.options.jwt(),
       });
       identities.set(req, identity);
-      if (this.options.rateLimit !== undefined) await this.limit(this.options.rateLimit, req, res, identity, client);
+      if (rateLimit !== undefined) await this.limit(rateLimit, req, res, identity, client);
       const raw = RAW.exec(target.path);
       if (raw !== null) {
         const scope = { identity, requestId, credentialHeader: header, client };

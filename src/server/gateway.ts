@@ -30,8 +30,7 @@ import { createPassthrough } from '../commerce/passthrough.js';
 import { createExecutor } from '../commerce/executor/index.js';
 import { IdempotentWrites } from '../commerce/idempotency.js';
 import { CommerceService } from '../commerce/service.js';
-import { UNIFIED_ROUTE, UnifiedApi } from '../commerce/unified-api.js';
-import { createInboundLimiter } from '../pipeline/rate-limit/index.js';
+import { UnifiedApi } from '../commerce/unified-api.js';
 import { openServices, type Services } from './services.js';
 import { createUpgradeHandler } from './upgrade.js';
 
@@ -102,11 +101,8 @@ export class Gateway {
       this.connectionRoutes = routes;
       this.unified = new UnifiedApi({
         service,
-        authMode: commerce.authenticate!.mode,
-        rateLimit:
-          commerce.rateLimit === undefined
-            ? undefined
-            : createInboundLimiter(commerce.rateLimit, { routeName: UNIFIED_ROUTE, rates: services.shared.rates, metrics: services.metrics }),
+        authMode: () => this.current.config.commerce!.authenticate!.mode,
+        rateLimit: () => this.current.unifiedLimit,
         jwt: () => this.current.jwt,
         passthrough: createPassthrough(service, routes, () => this.observer),
         // A first write holds its key for as long as one platform call may take, retries included.
@@ -235,6 +231,9 @@ export class Gateway {
       warnListenerChanges(previous.config, compiled.config, this.logger);
       if (JSON.stringify(compiled.config.stores) !== JSON.stringify(previous.config.stores)) {
         this.logger.warn('stores changed: they take effect on restart');
+      }
+      if (JSON.stringify(startOnlyCommerce(compiled.config)) !== JSON.stringify(startOnlyCommerce(previous.config))) {
+        this.logger.warn('commerce settings other than authenticate and rate_limit changed: they take effect on restart');
       }
       let runtime: Runtime;
       try {
@@ -393,4 +392,10 @@ function warnListenerChanges(before: Config, after: Config, logger: Logger): voi
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The unified API's settings a reload does not apply (its authentication and rate limit it does). */
+function startOnlyCommerce(config: Config): unknown {
+  const { authenticate: _authenticate, rateLimit: _rateLimit, ...rest } = config.commerce ?? {};
+  return rest;
 }

@@ -10,6 +10,8 @@ import type { Target, TargetEvents } from '../pipeline/upstream/target.js';
 import { Upstream } from '../pipeline/upstream/upstream.js';
 import { buildPolicies, createJwtVerifier } from '../pipeline/build-policies.js';
 import type { JwtVerifier } from '../pipeline/authenticate/jwt-verifier.js';
+import { createInboundLimiter, type InboundLimiter } from '../pipeline/rate-limit/index.js';
+import { UNIFIED_ROUTE } from '../commerce/unified-api.js';
 import type { Services } from './services.js';
 
 export class Runtime {
@@ -18,6 +20,8 @@ export class Runtime {
   readonly upstreams: ReadonlyMap<string, Upstream>;
   /** JWT verification for this config's issuers (routes and the unified API). */
   readonly jwt: JwtVerifier | undefined;
+  /** commerce.rate_limit of this config: the unified API's inbound limit. */
+  readonly unifiedLimit: InboundLimiter | undefined;
   /** Requests that started on this runtime and are not finished. */
   inflight = 0;
   private retired = false;
@@ -36,6 +40,11 @@ export class Runtime {
     this.upstreams = upstreams;
     const jwt = createJwtVerifier(compiled.config);
     this.jwt = jwt;
+    const commerce = compiled.config.commerce;
+    this.unifiedLimit =
+      commerce?.enabled && commerce.rateLimit !== undefined
+        ? createInboundLimiter(commerce.rateLimit, { routeName: UNIFIED_ROUTE, rates: services.shared.rates, metrics: services.metrics })
+        : undefined;
     this.routes = compiled.routes.map((spec) => ({
       ...spec,
       upstream: upstreams.get(spec.upstreamName)!,
