@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { parse } from 'yaml';
 import { runCli, runCliAsync, startCli, type CliProcess } from './helpers/cli.js';
 import { startUpstream, type TestUpstream } from './helpers/upstream.js';
+import { GATEWAY_NODE_FLAGS } from '../src/cli/node-flags.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unigate-cli-'));
 const upstreams: TestUpstream[] = [];
@@ -17,6 +18,20 @@ afterAll(async () => {
   for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
   await Promise.all(upstreams.map((u) => u.close()));
 });
+
+/** A process's command line, from /proc. */
+function commandLine(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function file(name: string, text: string): string {
   const path = join(dir, name);
@@ -97,8 +112,11 @@ routes: [{ name: r, match: { path: /* }, upstream: u }]
     const path = file('start.yaml', body(a.url));
     const cli = startCli(['start', '-c', path]);
     children.push(cli);
-    const [, proxyUrl] = await cli.waitFor(/proxy on (http:\/\/127\.0\.0\.1:\d+)/);
+    const [, proxyUrl, pid] = await cli.waitFor(/proxy on (http:\/\/127\.0\.0\.1:\d+).*\(pid (\d+)\)/);
     expect(await (await request(`${proxyUrl}/x`)).body.text()).toBe('from-a');
+    // Started without the gateway's V8 flags, the CLI runs the gateway as a child that has them.
+    expect(Number(pid)).not.toBe(cli.child.pid);
+    expect(commandLine(Number(pid))).toEqual(expect.arrayContaining(GATEWAY_NODE_FLAGS));
 
     writeFileSync(path, body(b.url));
     cli.child.kill('SIGHUP');
@@ -107,6 +125,37 @@ routes: [{ name: r, match: { path: /* }, upstream: u }]
 
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
+    expect(alive(Number(pid))).toBe(false);
+  });
+
+  it('stops the gateway it started when it dies itself, and runs in place with UNIGATE_NODE_FLAGS=off', async () => {
+    const config = file('orphan.yaml', `
+listeners:
+  proxy: { host: 127.0.0.1, port: 0 }
+  admin: { host: 127.0.0.1, port: 0, token: cli-test-admin-token-123 }
+server: { data_dir: ${JSON.stringify(join(dir, 'orphan-data'))} }
+upstreams: {}
+routes: []
+`);
+    const cli = startCli(['start', '-c', config]);
+    children.push(cli);
+    const [, pid] = await cli.waitFor(/proxy on .*\(pid (\d+)\)/);
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+    for (let i = 0; i < 150 && alive(Number(pid)); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive(Number(pid))).toBe(false);
+
+    const inPlace = startCli(['start', '-c', config], { UNIGATE_NODE_FLAGS: 'off' });
+    children.push(inPlace);
+    const [, samePid] = await inPlace.waitFor(/proxy on .*\(pid (\d+)\)/);
+    expect(Number(samePid)).toBe(inPlace.child.pid);
+    inPlace.child.kill('SIGTERM');
+    expect(await inPlace.exited).toBe(0);
+  });
+
+  it('gives npm start the same V8 flags, so the demo runs in one process', () => {
+    const scripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    for (const flag of GATEWAY_NODE_FLAGS) expect(scripts.start).toContain(flag);
   });
 
   it('exits 1 with the problems when the config is bad', async () => {

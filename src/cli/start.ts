@@ -7,14 +7,21 @@ import { ConfigError, loadConfigFile } from '../config/load.js';
 import { startSampleUpstreams, type SampleUpstreams } from '../demo/sample-upstreams.js';
 import { seedDemoIdentity, startDemoStores, type DemoIdentity, type DemoStores } from '../demo/commerce-stores.js';
 import { Gateway } from '../server/gateway.js';
+import { missingNodeFlags, onParentGone, relaunchWith } from './node-flags.js';
 
 export const DEMO_CONFIG = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
 
 export async function startCommand(options: { config?: string }): Promise<void> {
+  const missing = missingNodeFlags();
+  if (missing.length > 0) {
+    relaunchWith(missing);
+    return;
+  }
   const configPath = options.config ?? process.env.UNIGATE_CONFIG;
   let demo: SampleUpstreams | undefined;
   let stores: DemoStores | undefined;
   let gateway: Gateway;
+  let announce: () => void;
   try {
     if (configPath === undefined) {
       demo = await startSampleUpstreams();
@@ -26,10 +33,11 @@ export async function startCommand(options: { config?: string }): Promise<void> 
         UNIGATE_DEMO_CATALOG_URL_B: demo.catalogUrls[1],
       };
       gateway = await Gateway.start({ configPath: DEMO_CONFIG, config: loadConfigFile(DEMO_CONFIG, env), env });
-      printDemoBanner(gateway, await seedDemoIdentity(gateway, stores.stores));
+      const identity = await seedDemoIdentity(gateway, stores.stores);
+      announce = () => printDemoBanner(gateway, identity);
     } else {
       gateway = await Gateway.start({ configPath });
-      process.stderr.write(`unigate: proxy on ${gateway.proxyUrl}, admin on ${gateway.adminUrl}\n`);
+      announce = () => process.stderr.write(`unigate: proxy on ${gateway.proxyUrl}, admin on ${gateway.adminUrl} (pid ${process.pid})\n`);
     }
   } catch (err) {
     await demo?.close();
@@ -53,6 +61,9 @@ export async function startCommand(options: { config?: string }): Promise<void> 
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+  onParentGone(() => void stop());
+  // Said once the signals are handled: whoever waits for this line may send them at once.
+  announce();
 }
 
 function printDemoBanner(gateway: Gateway, identity: DemoIdentity): void {
