@@ -114,6 +114,16 @@ function operationObject(op: Operation, form: 'rest' | 'alias'): Record<string, 
   for (const [name, schema] of Object.entries((query?.properties ?? {}) as Record<string, TSchema>)) {
     parameters.push(queryParam(name, schema, false, schema.description));
   }
+  if (op.kind === 'update') {
+    parameters.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description:
+        'Makes a retried write safe: the first request with the key is applied and its answer replayed (with `Idempotent-Replayed: true`) to every retry with the same key and request; 409 while it runs, 422 for another request.',
+      schema: { type: 'string', minLength: 1, maxLength: 255 },
+    });
+  }
   const ref = { $ref: `#/components/schemas/${componentOf(op)}` };
   const record = { allOf: [ref, { type: 'object', properties: { connection: { type: 'string', description: 'The connection the record came from.' } } }] };
   const ok =
@@ -128,7 +138,11 @@ function operationObject(op: Operation, form: 'rest' | 'alias'): Record<string, 
     tags: [op.resource],
     parameters,
     ...(op.kind === 'update' ? { requestBody: { required: true, content: json(ProductUpdateBody) } } : {}),
-    responses: { 200: { description: 'OK', content: { 'application/json': { schema: ok } } }, ...errors() },
+    responses: {
+      200: { description: 'OK', content: { 'application/json': { schema: ok } } },
+      ...errors(),
+      ...(op.kind === 'update' ? { 409: errors()[400], 422: errors()[400] } : {}),
+    },
   };
 }
 

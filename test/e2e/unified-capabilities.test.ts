@@ -108,10 +108,13 @@ describe('capability discovery', () => {
     expect((await api('/v1/connections/conn_shop/orders?status=processing')).status).toBe(200);
   });
 
-  it('documents both endpoints and 501 in the OpenAPI document', async () => {
+  it('documents both endpoints, 501 and the Idempotency-Key of writes in the OpenAPI document', async () => {
     const doc = (await api('/v1/openapi.json', { key: null })).body!;
     expect(doc.paths['/v1/platforms'].get.operationId).toBe('platform.list');
     expect(doc.paths['/v1/connections/{connection}/capabilities'].get.responses['501']).toBeDefined();
+    const update = doc.paths['/v1/connections/{connection}/products/{id}'].patch;
+    expect(update.parameters.find((p: { name: string }) => p.name === 'Idempotency-Key')).toMatchObject({ in: 'header', required: false });
+    expect(Object.keys(update.responses)).toEqual(expect.arrayContaining(['409', '422']));
   });
 });
 
