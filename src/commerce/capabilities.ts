@@ -8,6 +8,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Capabilities } from '../connectors/connector.js';
 import { connectedPlatforms, connectorFor, type RegisteredConnector } from '../connectors/registry.js';
+import { serves } from './executor/execute.js';
 import { OPERATIONS } from './operations.js';
 
 const Support = Type.Union([Type.Literal('native'), Type.Literal('emulated'), Type.Literal('unsupported')], {
@@ -56,7 +57,7 @@ export function capabilitiesOf({ connector, definition }: RegisteredConnector): 
   const resources: PlatformCapabilities['resources'] = {};
   for (const resource of RESOURCES) resources[resource] = resourceCapabilities(connector.capabilities[resource]);
   const operations: PlatformCapabilities['operations'] = {};
-  for (const op of OPERATIONS) operations[op.name] = 'native';
+  for (const op of OPERATIONS) operations[op.name] = serves(connector, op) ? 'native' : 'unsupported';
   return {
     platform: definition.platform,
     label: definition.label,

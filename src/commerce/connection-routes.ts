@@ -31,7 +31,7 @@ export interface PlatformRouteSettings {
 }
 
 /** Route name of the raw passthrough's cache (metrics and purge tags). */
-export const RAW_ROUTE = 'unified-api-raw';
+const RAW_ROUTE = 'unified-api-raw';
 
 interface Entry {
   fingerprint: string;

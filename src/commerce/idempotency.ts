@@ -61,7 +61,7 @@ export class IdempotentWrites {
       try {
         answer = await write();
       } catch (err) {
-        if (isUnigateError(err) && kept4xx(err.status)) {
+        if (isUnigateError(err) && keptAsAnswer(err.status)) {
           await this.keep(storeKey, fingerprint, { status: err.status, headers: err.headers ?? {}, body: Buffer.from(JSON.stringify(errorEnvelope(err, scope.requestId))) });
         }
         throw err;
@@ -91,6 +91,6 @@ export function writeFingerprint(operation: string, id: string | undefined, body
 }
 
 /** Client errors are answers (a retry would get the same); 501 too. Platform failures are not. */
-function kept4xx(status: number): boolean {
+function keptAsAnswer(status: number): boolean {
   return status < 500 || status === 501;
 }

@@ -76,12 +76,10 @@ export class CommerceService {
     const byId = new Map(targets.map((c) => [c.id, c]));
     // A store that cannot be reached (no base URL, unknown platform) fails when it is called:
     // in a fan-out, as that store's error.
-    const clientFor = (c: CallConnection) => {
-      const connection = byId.get(c.id)!;
-      return this.client(connection, registeredFor(connection));
-    };
-    const connections = targets.map((c): CallConnection => ({ id: c.id, target: c.target, generation: generationOf(() => clientFor({ id: c.id, target: c.target, generation: 0 })) }));
-    return this.deps.executor.run({ op: op.name, connections, fanOut, id, query, body, fanOutConcurrency: this.deps.fanOutConcurrency }, clientFor);
+    const clientOf = (connection: Connection) => this.client(connection, registeredFor(connection));
+    const connections = targets.map((c): CallConnection => ({ id: c.id, target: c.target, generation: generationOf(() => clientOf(c)) }));
+    const call = { op: op.name, connections, fanOut, id, query, body, fanOutConcurrency: this.deps.fanOutConcurrency };
+    return this.deps.executor.run(call, (c) => clientOf(byId.get(c.id)!));
   }
 
   async close(): Promise<void> {

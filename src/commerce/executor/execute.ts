@@ -63,7 +63,7 @@ export async function executeCall(call: UnifiedCall, clientFor: ClientFor): Prom
   if (!call.fanOut) {
     const connection = call.connections[0]!;
     try {
-      return await runOne(op, registeredFor(connection).connector, clientFor(connection), connection.id, call, shape);
+      return await runOne(op, connectorServing(connection, op), clientFor(connection), connection.id, call, shape);
     } catch (err) {
       throw platformFailure(err, connection.id);
     }
@@ -125,7 +125,7 @@ async function fanOutList(op: Operation, call: UnifiedCall, clientFor: ClientFor
   await eachLimited(pending, call.fanOutConcurrency, async (connection) => {
     const native = incoming?.positions[connection.id];
     try {
-      const page = await listPage(op, registeredFor(connection).connector, clientFor(connection), limit, filters, isStart(native) ? undefined : native);
+      const page = await listPage(op, connectorServing(connection, op), clientFor(connection), limit, filters, isStart(native) ? undefined : native);
       for (const item of page.items) data.push(shape(item, connection.id, true));
       if (page.next !== undefined) positions[connection.id] = page.next;
     } catch (err) {
@@ -144,7 +144,7 @@ async function fanOutCount(op: Operation, call: UnifiedCall, clientFor: ClientFo
   const filters = filtersOf(call.query);
   await eachLimited(call.connections, call.fanOutConcurrency, async (connection) => {
     try {
-      counts[connection.id] = await resourceOps(registeredFor(connection).connector, op).count!(clientFor(connection), filters);
+      counts[connection.id] = await resourceOps(connectorServing(connection, op), op).count!(clientFor(connection), filters);
     } catch (err) {
       errors.push(storeError(connection.id, err));
     }
@@ -163,6 +163,29 @@ export function registeredFor(connection: { target: string }): RegisteredConnect
   const registered = connectorFor(connection.target);
   if (registered === undefined) throw new UnigateError('NOT_FOUND', { message: `No connector for platform "${connection.target}"` });
   return registered;
+}
+
+/** Whether the connector implements the operation: capabilities list it, and a call of one it lacks answers 501. */
+export function serves(connector: Connector, op: Operation): boolean {
+  switch (op.kind) {
+    case 'info':
+      return typeof connector.storeInfo === 'function';
+    case 'variants':
+      return typeof connector.products.variants === 'function';
+    case 'update':
+      return typeof connector.products.update === 'function';
+    default:
+      return typeof resourceOps(connector, op)[op.kind] === 'function';
+  }
+}
+
+/** The connection's connector, when it serves the operation. */
+function connectorServing(connection: CallConnection, op: Operation): Connector {
+  const { connector, definition } = registeredFor(connection);
+  if (!serves(connector, op)) {
+    throw new UnigateError('NOT_SUPPORTED_BY_PLATFORM', { message: `${definition.label} does not support ${op.name}`, details: { connection: connection.id, operation: op.name } });
+  }
+  return connector;
 }
 
 function invalidCursorFor(connectionId: string): UnigateError {

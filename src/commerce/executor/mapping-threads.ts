@@ -8,18 +8,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { UnigateError } from '../../errors/unigate-error.js';
-import type { Logger } from '../../observability/logger.js';
-import type { Metrics } from '../../observability/metrics.js';
 import type { CallConnection, UnifiedCall } from './execute.js';
-import type { EngineClientFor, Executor } from './index.js';
+import type { EngineClientFor, Executor, ExecutorOptions } from './index.js';
 import { fromWire, toWire, transferable, type FromThread, type ToThread } from './protocol.js';
-
-export interface MappingThreadsOptions {
-  threads: number;
-  youngGenerationMb: number;
-  logger: Logger;
-  metrics?: Metrics;
-}
 
 interface Lent {
   clientFor: EngineClientFor;
@@ -51,7 +42,7 @@ export class MappingThreads implements Executor {
   private calls = 0;
   private closed = false;
 
-  constructor(private readonly options: MappingThreadsOptions) {}
+  constructor(private readonly options: ExecutorOptions) {}
 
   async run(call: UnifiedCall, clientFor: EngineClientFor): Promise<Buffer> {
     if (this.closed) throw new UnigateError('INTERNAL_ERROR', { message: 'Unigate is shutting down' });
