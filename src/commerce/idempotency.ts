@@ -6,11 +6,19 @@
  * request runs, a retry gets 409 IDEMPOTENCY_KEY_IN_USE, and the key reused for another
  * request gets 422 IDEMPOTENCY_KEY_REUSED. A write that failed for want of a platform answer
  * (5xx, timeout) is not kept, so its retry tries again.
+ *
+ * Answers live in the durable state store (SQLite or PostgreSQL), where no cache purge,
+ * eviction or Redis restart can drop one while its retries may still come; the claim on a
+ * key while its first request runs is a lock in the shared store, cluster-wide.
  */
 import { hash } from 'node:crypto';
 import { errorEnvelope } from '../errors/envelope.js';
 import { UnigateError, isUnigateError } from '../errors/unigate-error.js';
 import type { SharedStore } from '../store/shared/types.js';
+import type { StateStore } from '../store/state/types.js';
+
+/** How often an instance deletes expired answers (on a write, not on a timer). */
+const SWEEP_EVERY_MS = 60_000;
 
 export interface Answer {
   status: number;
@@ -21,6 +29,7 @@ export interface Answer {
 
 export interface IdempotencyScope {
   consumerId: string;
+  /** The connection id. */
   connection: string;
   key: string;
   requestId: string;
@@ -29,8 +38,11 @@ export interface IdempotencyScope {
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
 export class IdempotentWrites {
+  private lastSweep = 0;
+
   constructor(
-    private readonly shared: SharedStore,
+    private readonly shared: Pick<SharedStore, 'locks'>,
+    private readonly state: Pick<StateStore, 'getIdempotentAnswer' | 'saveIdempotentAnswer' | 'deleteExpiredIdempotentAnswers'>,
     private readonly ttlMs: number,
     /** How long a first request may hold its key before a retry may run it again. */
     private readonly pendingMs: number,
@@ -62,11 +74,11 @@ export class IdempotentWrites {
         answer = await write();
       } catch (err) {
         if (isUnigateError(err) && keptAsAnswer(err.status)) {
-          await this.keep(storeKey, fingerprint, { status: err.status, headers: err.headers ?? {}, body: Buffer.from(JSON.stringify(errorEnvelope(err, scope.requestId))) });
+          await this.keep(storeKey, scope.connection, fingerprint, { status: err.status, headers: err.headers ?? {}, body: Buffer.from(JSON.stringify(errorEnvelope(err, scope.requestId))) });
         }
         throw err;
       }
-      if (answer.status < 500) await this.keep(storeKey, fingerprint, answer);
+      if (answer.status < 500) await this.keep(storeKey, scope.connection, fingerprint, answer);
       return { ...answer, replayed: false };
     } finally {
       await this.shared.locks.release(claim.lease);
@@ -74,14 +86,26 @@ export class IdempotentWrites {
   }
 
   private async replay(storeKey: string, fingerprint: string): Promise<(Answer & { replayed: boolean }) | undefined> {
-    const entry = await this.shared.cache.get(storeKey);
-    if (entry === undefined) return undefined;
-    if (entry.meta.fingerprint !== fingerprint) throw new UnigateError('IDEMPOTENCY_KEY_REUSED');
-    return { status: Number(entry.meta.status), headers: (entry.meta.headers ?? {}) as Record<string, string>, body: entry.body, replayed: true };
+    const kept = await this.state.getIdempotentAnswer(storeKey);
+    if (kept === undefined) return undefined;
+    if (kept.fingerprint !== fingerprint) throw new UnigateError('IDEMPOTENCY_KEY_REUSED');
+    return { status: kept.status, headers: kept.headers, body: kept.body, replayed: true };
   }
 
-  private async keep(storeKey: string, fingerprint: string, answer: Answer): Promise<void> {
-    await this.shared.cache.set(storeKey, { url: 'unigate:idempotency', tags: [], meta: { fingerprint, status: answer.status, headers: answer.headers }, body: answer.body }, this.ttlMs);
+  private async keep(storeKey: string, connectionId: string, fingerprint: string, answer: Answer): Promise<void> {
+    // False only when another instance kept one meanwhile (the claim outlived): the first stays.
+    await this.state.saveIdempotentAnswer(storeKey, { connectionId, fingerprint, status: answer.status, headers: answer.headers, body: answer.body, ttlMs: this.ttlMs });
+    this.sweep();
+  }
+
+  /** Expired answers read as absent; this keeps them from piling up. A failed sweep is retried by the next. */
+  private sweep(): void {
+    const now = Date.now();
+    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    this.state.deleteExpiredIdempotentAnswers().catch(() => {
+      this.lastSweep = 0;
+    });
   }
 }
 

@@ -106,7 +106,7 @@ export class Gateway {
         jwt: () => this.current.jwt,
         passthrough: createPassthrough(service, routes, () => this.observer),
         // A first write holds its key for as long as one platform call may take, retries included.
-        idempotency: new IdempotentWrites(services.shared, parseDuration(commerce.idempotencyTtl), parseDuration(commerce.timeouts!.total) + 10_000),
+        idempotency: new IdempotentWrites(services.shared, services.state, parseDuration(commerce.idempotencyTtl), parseDuration(commerce.timeouts!.total) + 10_000),
         logger: this.logger,
       });
     }

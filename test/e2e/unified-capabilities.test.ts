@@ -2,6 +2,9 @@
  * Capability discovery, 501 NOT_SUPPORTED_BY_PLATFORM and Idempotency-Key on writes, end to
  * end: a real gateway over the Shopify and BigCommerce simulators.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startBigCommerceSimulator, type BigCommerceSimulator } from '../../src/connectors/bigcommerce/simulator/index.js';
@@ -45,8 +48,8 @@ afterAll(async () => {
   await bigcommerce?.close();
 });
 
-async function api(path: string, init: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string> } = {}) {
-  const res = await request(`${gw.url}${path}`, {
+async function api(path: string, init: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string>; on?: TestGateway } = {}) {
+  const res = await request(`${(init.on ?? gw).url}${path}`, {
     method: (init.method ?? 'GET') as 'GET',
     headers: {
       ...(init.key === null ? {} : { 'x-api-key': init.key ?? key }),
@@ -187,6 +190,44 @@ describe('Idempotency-Key on product.update', () => {
     const bad = await api(path, { method: 'PATCH', body: { price: '7.00' }, headers: { 'idempotency-key': 'x'.repeat(256) } });
     expect(bad.status).toBe(400);
     expect(bad.body!.error.details.errors[0].path).toBe('header.idempotency-key');
+  });
+
+  it('keeps answers in the state store: a purge of the whole cache or a restart does not let a retry apply twice', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'unigate-idempotency-'));
+    const yaml = `server: { data_dir: ${JSON.stringify(dataDir)}, drain_timeout: 5s }\nupstreams: {}\nroutes: []\n`;
+    let own = await startGateway(yaml);
+    try {
+      const owner = await createConsumer(own.gateway, 'durable-owner');
+      const ownKey = (await createKey(own.gateway, owner.id)).key;
+      await createPlatformConnection(own, { id: 'conn_durable', consumerId: owner.id, definition: SHOPIFY, baseUrl: shopify.url, credentials: { access_token: shopify.token } });
+      const id = await simpleProduct('conn_shop');
+      const path = `/v1/connections/conn_durable/products/${id}`;
+      const write = (on: TestGateway) => api(path, { method: 'PATCH', body: { price: '13.00' }, headers: { 'idempotency-key': 'durable-1' }, key: ownKey, on });
+      const first = await write(own);
+      expect(first.status, first.text).toBe(200);
+      expect((await api(path, { method: 'PATCH', body: { price: '14.00' }, key: ownKey, on: own })).status).toBe(200);
+
+      const purge = await request(`${own.adminUrl}/admin/cache/purge`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ all: true }),
+      });
+      expect(purge.statusCode).toBe(200);
+      await purge.body.dump();
+      const afterPurge = await write(own);
+      expect(afterPurge.headers['idempotent-replayed']).toBe('true');
+      expect(afterPurge.text).toBe(first.text);
+
+      await own.close();
+      own = await startGateway(yaml);
+      const afterRestart = await write(own);
+      expect(afterRestart.headers['idempotent-replayed']).toBe('true');
+      expect(afterRestart.text).toBe(first.text);
+      expect((await api(path, { key: ownKey, on: own })).body!.data.price).toBe('14.00');
+    } finally {
+      await own.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

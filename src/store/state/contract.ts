@@ -318,6 +318,58 @@ export function stateStoreContract(name: string, createHarness: HarnessFactory):
       });
     });
 
+    describe('idempotent answers', () => {
+      const answer = (connectionId: string, fingerprint: string, ttlMs = 60_000) => ({
+        connectionId,
+        fingerprint,
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(`{"fingerprint":"${fingerprint}","bytes":"\u0000\u00ff"}`),
+        ttlMs,
+      });
+
+      it('keeps the first answer under a key, for every instance, until it expires', async () => {
+        const { connection } = await consumerWithConnection();
+        const other = await harness.open();
+        expect(await store.getIdempotentAnswer('k1')).toBeUndefined();
+        expect(await store.saveIdempotentAnswer('k1', answer(connection.id, 'first'))).toBe(true);
+        expect(await other.saveIdempotentAnswer('k1', answer(connection.id, 'second'))).toBe(false);
+        const kept = await other.getIdempotentAnswer('k1');
+        expect(kept).toMatchObject({ fingerprint: 'first', status: 200, headers: { 'content-type': 'application/json' } });
+        expect(kept!.body.equals(answer(connection.id, 'first').body)).toBe(true);
+        expect(kept!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 50_000);
+
+        expect(await store.saveIdempotentAnswer('k2', answer(connection.id, 'short', 40))).toBe(true);
+        await sleep(80);
+        expect(await store.getIdempotentAnswer('k2')).toBeUndefined();
+        // An expired answer no longer holds its key.
+        expect(await other.saveIdempotentAnswer('k2', answer(connection.id, 'later'))).toBe(true);
+        expect((await store.getIdempotentAnswer('k2'))?.fingerprint).toBe('later');
+      });
+
+      it('lets exactly one of concurrent saves under one key win', async () => {
+        const { connection } = await consumerWithConnection();
+        const other = await harness.open();
+        const saves = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : other).saveIdempotentAnswer('race', answer(connection.id, `f${i}`)));
+        expect((await Promise.all(saves)).filter(Boolean)).toHaveLength(1);
+      });
+
+      it('sweeps expired answers, and a deleted connection takes its answers with it', async () => {
+        const { connection } = await consumerWithConnection();
+        await store.saveIdempotentAnswer('old-1', answer(connection.id, 'a', 20));
+        await store.saveIdempotentAnswer('old-2', answer(connection.id, 'b', 20));
+        await store.saveIdempotentAnswer('live', answer(connection.id, 'c'));
+        await sleep(60);
+        expect(await store.deleteExpiredIdempotentAnswers(1)).toBe(1);
+        expect(await store.deleteExpiredIdempotentAnswers()).toBe(1);
+        expect(await store.deleteExpiredIdempotentAnswers()).toBe(0);
+        expect(await store.getIdempotentAnswer('live')).toBeDefined();
+
+        expect(await store.deleteConnection(connection.id, 'admin')).toBe(true);
+        expect(await store.getIdempotentAnswer('live')).toBeUndefined();
+      });
+    });
+
     describe('audit log and change feed', () => {
       it('records who did what, with no secret material', async () => {
         const { consumer, connection } = await consumerWithConnection();

@@ -193,6 +193,25 @@ export interface Lease {
   expiresAt: Date;
 }
 
+// Idempotent answers: the first answer to a write sent with an Idempotency-Key, replayed to
+// its retries until it expires. Kept here, not in the shared cache, so that neither a cache
+// purge, nor eviction, nor a Redis restart can let a retried write be applied twice.
+
+export interface IdempotentAnswer {
+  /** What the first request was (operation, target, body), to refuse the key's reuse for another. */
+  fingerprint: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  expiresAt: Date;
+}
+
+export interface NewIdempotentAnswer extends Omit<IdempotentAnswer, 'expiresAt'> {
+  /** The connection the write went to: deleting it deletes its answers. */
+  connectionId: string;
+  ttlMs: number;
+}
+
 // Audit log and change feed.
 
 export interface AuditEvent {
@@ -313,6 +332,13 @@ export interface StateStore {
   /** Extends a lease still held; undefined if it was lost. */
   renewLease(lease: Lease, ttlMs: number): Promise<Lease | undefined>;
   releaseLease(lease: Lease): Promise<void>;
+
+  /** The unexpired answer kept under `key` (a hash of consumer, connection and client key). */
+  getIdempotentAnswer(key: string): Promise<IdempotentAnswer | undefined>;
+  /** Keeps the first answer under `key`: false (nothing written) while an unexpired one is there. */
+  saveIdempotentAnswer(key: string, answer: NewIdempotentAnswer): Promise<boolean>;
+  /** Deletes up to `limit` expired answers; resolves to how many. */
+  deleteExpiredIdempotentAnswers(limit?: number): Promise<number>;
 
   /** For events outside entity writes (e.g. `secrets.rotate`); also appears in the change feed. */
   recordAudit(event: NewAuditEvent): Promise<AuditEvent>;

@@ -80,4 +80,22 @@ CREATE TABLE leases (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'idempotent answers',
+    sql: `
+CREATE TABLE idempotent_answers (
+  key text PRIMARY KEY,
+  connection_id text NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+  fingerprint text NOT NULL,
+  status integer NOT NULL,
+  headers jsonb NOT NULL DEFAULT '{}',
+  body bytea NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX idempotent_answers_expiry ON idempotent_answers (expires_at);
+CREATE INDEX idempotent_answers_connection ON idempotent_answers (connection_id);
+`,
+  },
 ];

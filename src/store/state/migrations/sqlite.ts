@@ -79,4 +79,22 @@ CREATE TABLE leases (
 ) STRICT;
 `,
   },
+  {
+    version: 2,
+    name: 'idempotent answers',
+    sql: `
+CREATE TABLE idempotent_answers (
+  key TEXT PRIMARY KEY,
+  connection_id TEXT NOT NULL REFERENCES connections (id) ON DELETE CASCADE,
+  fingerprint TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  headers TEXT NOT NULL DEFAULT '{}',
+  body BLOB NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX idempotent_answers_expiry ON idempotent_answers (expires_at);
+CREATE INDEX idempotent_answers_connection ON idempotent_answers (connection_id);
+`,
+  },
 ];

@@ -96,22 +96,26 @@ describe('postgres store: instances sharing one database', () => {
     expect(store.backend).toBe('postgres');
   });
 
+  // Versions of the shipped list, and the one a test adds after them.
+  const shipped = POSTGRES_MIGRATIONS.map((m) => m.version);
+  const next = shipped.length + 1;
+
   it('applies migrations once when instances start together, and by version later', async () => {
     const url = await database();
     const opened = await Promise.all([openOn(url, stores), openOn(url, stores), openOn(url, stores)]);
-    expect(opened.map((s) => s.migrations.applied).sort()).toEqual([[], [], [1]]);
+    expect(opened.map((s) => s.migrations.applied).sort()).toEqual([[], [], shipped]);
 
-    const extended = [...POSTGRES_MIGRATIONS, { version: 2, name: 'test_extra', sql: 'CREATE TABLE extra (id integer);' }];
-    expect((await openOn(url, stores, { migrations: extended })).migrations).toEqual({ applied: [2], current: 2 });
-    expect((await openOn(url, stores, { migrations: extended })).migrations).toEqual({ applied: [], current: 2 });
+    const extended = [...POSTGRES_MIGRATIONS, { version: next, name: 'test_extra', sql: 'CREATE TABLE extra (id integer);' }];
+    expect((await openOn(url, stores, { migrations: extended })).migrations).toEqual({ applied: [next], current: next });
+    expect((await openOn(url, stores, { migrations: extended })).migrations).toEqual({ applied: [], current: next });
     await expect(openOn(url, stores)).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH' });
   });
 
   it('rolls back a failing migration entirely', async () => {
     const url = await database();
-    const broken = [...POSTGRES_MIGRATIONS, { version: 2, name: 'broken', sql: 'CREATE TABLE half (id integer); SELECT * FROM missing;' }];
+    const broken = [...POSTGRES_MIGRATIONS, { version: next, name: 'broken', sql: 'CREATE TABLE half (id integer); SELECT * FROM missing;' }];
     await expect(openOn(url, stores, { migrations: broken })).rejects.toThrow(/missing/);
-    expect((await openOn(url, stores)).migrations).toEqual({ applied: [1], current: 1 });
+    expect((await openOn(url, stores)).migrations).toEqual({ applied: shipped, current: shipped.length });
   });
 
   it('pushes changes to another instance through NOTIFY, long before the next poll', async () => {

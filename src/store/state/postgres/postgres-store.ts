@@ -30,7 +30,9 @@ import {
   type ConnectionPatch,
   type Consumer,
   type ConsumerPatch,
+  type IdempotentAnswer,
   type Lease,
+  type NewIdempotentAnswer,
   type MigrationReport,
   type NewApiKey,
   type NewAuditEvent,
@@ -46,6 +48,7 @@ import {
   type WatchOptions,
 } from '../types.js';
 import * as feed from './feed.js';
+import * as answers from './idempotent-answers.js';
 import { migratePostgres } from './migrate.js';
 import { ChangeNotifier } from './notifier.js';
 import { one, PgDb, type Sql } from './pg-db.js';
@@ -296,6 +299,20 @@ export class PostgresStateStore implements StateStore {
 
   countSecretsByKey(): Promise<Map<string, number>> {
     return secrets.countSecretsByKey(this.#db);
+  }
+
+  // Idempotent answers (idempotent-answers.ts)
+
+  getIdempotentAnswer(key: string): Promise<IdempotentAnswer | undefined> {
+    return answers.getIdempotentAnswer(this.#db, key);
+  }
+
+  saveIdempotentAnswer(key: string, answer: NewIdempotentAnswer): Promise<boolean> {
+    return answers.saveIdempotentAnswer(this.#db, key, answer);
+  }
+
+  deleteExpiredIdempotentAnswers(limit = 1000): Promise<number> {
+    return answers.deleteExpiredIdempotentAnswers(this.#db, limit);
   }
 
   // Leases, audit log and change feed (feed.ts)

@@ -68,35 +68,39 @@ describe('sqlite store: file and migrations', () => {
     expect(() => parseStateStoreLocation('mysql://u:hunter2@h/db', '/d')).not.toThrow(/hunter2/);
   });
 
+  // Versions of the shipped list, and the one a test adds after them.
+  const shipped = SQLITE_MIGRATIONS.map((m) => m.version);
+  const next = shipped.length + 1;
+
   it('applies migrations once, by version, and records them', async () => {
     const path = join(dir(), 'unigate.db');
     const first = track(await SqliteStateStore.open({ path }));
-    expect(first.migrations).toEqual({ applied: [1], current: 1 });
+    expect(first.migrations).toEqual({ applied: shipped, current: shipped.length });
     const again = track(await SqliteStateStore.open({ path }));
-    expect(again.migrations).toEqual({ applied: [], current: 1 });
+    expect(again.migrations).toEqual({ applied: [], current: shipped.length });
 
-    const extended = [...SQLITE_MIGRATIONS, { version: 2, name: 'test_extra', sql: 'CREATE TABLE extra (id INTEGER) STRICT;' }];
+    const extended = [...SQLITE_MIGRATIONS, { version: next, name: 'test_extra', sql: 'CREATE TABLE extra (id INTEGER) STRICT;' }];
     const upgraded = track(await SqliteStateStore.open({ path, migrations: extended }));
-    expect(upgraded.migrations).toEqual({ applied: [2], current: 2 });
+    expect(upgraded.migrations).toEqual({ applied: [next], current: next });
     const upgradedAgain = track(await SqliteStateStore.open({ path, migrations: extended }));
-    expect(upgradedAgain.migrations).toEqual({ applied: [], current: 2 });
+    expect(upgradedAgain.migrations).toEqual({ applied: [], current: next });
   });
 
   it('refuses a database migrated by a newer version, or an edited migration', async () => {
     const path = join(dir(), 'unigate.db');
-    const extended = [...SQLITE_MIGRATIONS, { version: 2, name: 'future', sql: 'CREATE TABLE future (id INTEGER) STRICT;' }];
+    const extended = [...SQLITE_MIGRATIONS, { version: next, name: 'future', sql: 'CREATE TABLE future (id INTEGER) STRICT;' }];
     track(await SqliteStateStore.open({ path, migrations: extended }));
     await expect(SqliteStateStore.open({ path })).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH', message: /newer than this Unigate/ });
-    const edited = [SQLITE_MIGRATIONS[0]!, { version: 2, name: 'future', sql: 'CREATE TABLE future (id TEXT) STRICT;' }];
+    const edited = [...SQLITE_MIGRATIONS, { version: next, name: 'future', sql: 'CREATE TABLE future (id TEXT) STRICT;' }];
     await expect(SqliteStateStore.open({ path, migrations: edited })).rejects.toMatchObject({ code: 'SCHEMA_MISMATCH', message: /differs/ });
   });
 
   it('rolls back a failing migration entirely', async () => {
     const path = join(dir(), 'unigate.db');
-    const broken = [...SQLITE_MIGRATIONS, { version: 2, name: 'broken', sql: 'CREATE TABLE half (id INTEGER) STRICT; SELECT * FROM missing;' }];
+    const broken = [...SQLITE_MIGRATIONS, { version: next, name: 'broken', sql: 'CREATE TABLE half (id INTEGER) STRICT; SELECT * FROM missing;' }];
     await expect(SqliteStateStore.open({ path, migrations: broken })).rejects.toThrow(/missing/);
     const store = track(await SqliteStateStore.open({ path }));
-    // Version 1 was in the same transaction as the broken version 2, so nothing was applied.
-    expect(store.migrations).toEqual({ applied: [1], current: 1 });
+    // The shipped versions were in the same transaction as the broken one, so nothing was applied.
+    expect(store.migrations).toEqual({ applied: shipped, current: shipped.length });
   });
 });

@@ -33,7 +33,9 @@ import type {
   ConnectionPatch,
   Consumer,
   ConsumerPatch,
+  IdempotentAnswer,
   Lease,
+  NewIdempotentAnswer,
   MigrationReport,
   NewApiKey,
   NewAuditEvent,
@@ -50,6 +52,7 @@ import type {
 } from '../types.js';
 import { SqliteDb } from './db.js';
 import * as feed from './feed.js';
+import * as answers from './idempotent-answers.js';
 import { migrateSqlite } from './migrate.js';
 import { CONNECTION_SELECT, ms, toApiKey, toConnection, toConsumer } from './rows.js';
 import * as secrets from './secrets.js';
@@ -287,6 +290,20 @@ export class SqliteStateStore implements StateStore {
 
   async countSecretsByKey(): Promise<Map<string, number>> {
     return secrets.countSecretsByKey(this.#db);
+  }
+
+  // Idempotent answers (idempotent-answers.ts)
+
+  async getIdempotentAnswer(key: string): Promise<IdempotentAnswer | undefined> {
+    return answers.getIdempotentAnswer(this.#db, key);
+  }
+
+  async saveIdempotentAnswer(key: string, answer: NewIdempotentAnswer): Promise<boolean> {
+    return answers.saveIdempotentAnswer(this.#db, key, answer);
+  }
+
+  async deleteExpiredIdempotentAnswers(limit = 1000): Promise<number> {
+    return answers.deleteExpiredIdempotentAnswers(this.#db, limit);
   }
 
   // Leases, audit log and change feed (feed.ts)
