@@ -2,8 +2,8 @@
  * The one log line per request, written straight to the logger's destination as a fixed
  * set of fields. Every field is Unigate's own (ids, names, numbers, the path without its
  * query), so the generic redaction pino applies to arbitrary objects — the costliest part
- * of logging a request — has nothing to find here and is skipped. Lines are written once
- * per event-loop turn.
+ * of logging a request — has nothing to find here and is skipped. Lines are gathered and
+ * written together, every FLUSH_MS or FLUSH_BYTES, whichever comes first.
  */
 import pino, { type Logger } from 'pino';
 
@@ -25,24 +25,39 @@ export interface RequestLogFields {
   clientIp: string | undefined;
 }
 
-export type RequestLog = (fields: RequestLogFields) => void;
+export interface RequestLog {
+  (fields: RequestLogFields): void;
+  /** Hands the lines gathered so far to the logger's destination now (at shutdown). */
+  flush(): void;
+}
+
+/**
+ * Each write to the destination hands the lines to a libuv thread that writes the file,
+ * about 30 µs of the process's CPU for a few KB. Once per event-loop turn (some 800 writes
+ * a second under load) that was several percent of a small proxied request; batched, small
+ * requests took 6–8% less CPU in an A/B. A line waits at most FLUSH_MS.
+ */
+const FLUSH_MS = 10;
+const FLUSH_BYTES = 64 * 1024;
 
 /** A writer of request lines in the logger's format, or undefined when info lines are off. */
 export function createRequestLog(logger: Logger): RequestLog | undefined {
   if (!logger.isLevelEnabled('info')) return undefined;
   const stream = (logger as unknown as Record<symbol, { write(line: string): unknown }>)[pino.symbols.streamSym];
-  if (stream === undefined) return (fields) => logger.info(fields, 'request');
+  if (stream === undefined) return Object.assign((fields: RequestLogFields) => logger.info(fields, 'request'), { flush: () => {} });
   let second = -1;
   let isoPrefix = '';
-  // Lines of one event-loop turn go to the stream in one write: the stream's per-write
-  // bookkeeping (it measures its whole pending buffer each time) is paid once per turn.
   let pending = '';
+  let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending === '') return;
     const lines = pending;
     pending = '';
     stream.write(lines);
   };
-  return (f) => {
+  const log = (f: RequestLogFields): void => {
     const now = Date.now();
     // The ISO timestamp changes once a second but for its milliseconds: rebuild the prefix then.
     const s = Math.floor(now / 1000);
@@ -66,7 +81,10 @@ export function createRequestLog(logger: Logger): RequestLog | undefined {
     if (f.upstreamMs !== undefined) line += `,"upstream_ms":${f.upstreamMs}`;
     if (f.queueMs !== undefined) line += `,"queue_ms":${f.queueMs}`;
     if (f.clientIp !== undefined) line += `,"client_ip":${JSON.stringify(f.clientIp)}`;
-    if (pending === '') setImmediate(flush);
+    // Ref'd: a process that is otherwise done still writes its last lines before it exits.
+    if (pending === '') timer = setTimeout(flush, FLUSH_MS);
     pending += `${line},"msg":"request"}\n`;
+    if (pending.length >= FLUSH_BYTES) flush();
   };
+  return Object.assign(log, { flush });
 }

@@ -17,7 +17,7 @@ import { parseDuration } from '../config/duration.js';
 import { ConfigError, loadConfigFile, type Config, type ConfigProblem } from '../config/load.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
-import { createRequestLog } from '../observability/request-log.js';
+import { createRequestLog, type RequestLog } from '../observability/request-log.js';
 import type { ForwardObserver } from '../pipeline/upstream/forward.js';
 import type { TargetEvents } from '../pipeline/upstream/target.js';
 import { UnigateError } from '../errors/unigate-error.js';
@@ -62,6 +62,7 @@ export class Gateway {
   readonly admin: FastifyInstance;
   private current: Runtime;
   private drainingFlag = false;
+  private requestLog: RequestLog | undefined;
   private readonly adminToken: string;
   private reloading: Promise<ConfigProblem[] | undefined> | undefined;
   readonly observer: ForwardObserver;
@@ -312,6 +313,12 @@ export class Gateway {
     await this.current.retire(undefined);
     await this.services.close();
     this.logger.info('shut down');
+    this.flushLogs();
+  }
+
+  /** Writes the request lines gathered so far and the logger's buffer now (they are otherwise written in batches). */
+  flushLogs(): void {
+    this.requestLog?.flush();
     this.logger.flush();
   }
 
@@ -334,7 +341,7 @@ export class Gateway {
       unified: this.unified,
       secure,
       trustForwarded,
-      requestLog: logRequests ? createRequestLog(this.logger) : undefined,
+      requestLog: (this.requestLog = logRequests ? createRequestLog(this.logger) : undefined),
       get draining() {
         return gateway.drainingFlag;
       },

@@ -126,6 +126,7 @@ describe('secret leak scan', () => {
     }
     // Only the create response ever shows the key.
     expect(responses.filter((r) => r.text.includes(keySecret)).map((r) => r.what)).toEqual([`POST /admin/consumers/${consumer.id}/keys → 201`]);
+    gw.gateway.flushLogs();
     expect(gw.logs.lines.length).toBeGreaterThan(responses.length);
     for (const line of gw.logs.lines) {
       for (const secret of [...secrets, keySecret]) expect(line.includes(secret), `log line contains ${secret}: ${line}`).toBe(false);

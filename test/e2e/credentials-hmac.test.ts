@@ -68,6 +68,7 @@ async function gatewayFor(backends: Backend[]): Promise<{ gw: TestGateway; send(
       return { status: res.statusCode, text, json: () => JSON.parse(text) };
     },
     expectNoLeaks() {
+      gw.gateway.flushLogs();
       for (const text of [...gw.logs.lines, ...bodies]) {
         expect(text).not.toContain(CONSUMER_SECRET);
         expect(text).not.toContain(SECRET);

@@ -104,6 +104,7 @@ routes: [{ name: r, match: { path: /* }, upstream: api }]
     refreshCalls: () => auth.calls.length,
     expectNoLeaks() {
       const secrets = [...auth.secrets(), clientSecret];
+      for (const g of gateways) g.gateway.flushLogs();
       const seen = [...gateways.flatMap((g) => g.logs.lines), ...bodies];
       for (const secret of secrets) for (const text of seen) expect(text).not.toContain(secret);
     },
