@@ -46,6 +46,8 @@ export class IdempotentWrites {
     private readonly ttlMs: number,
     /** How long a first request may hold its key before a retry may run it again. */
     private readonly pendingMs: number,
+    /** A failure to keep an answer or to sweep: the write itself stands, so it is reported, not thrown. */
+    private readonly onStoreError: (err: unknown, what: 'keep' | 'sweep') => void = () => {},
   ) {}
 
   /** The first answer for this key (replayed), or `write`'s, which is then kept. */
@@ -92,19 +94,28 @@ export class IdempotentWrites {
     return { status: kept.status, headers: kept.headers, body: kept.body, replayed: true };
   }
 
+  /**
+   * The write was applied whatever happens here: a client that got no answer would retry it,
+   * so a store failure is reported and the answer still goes out.
+   */
   private async keep(storeKey: string, connectionId: string, fingerprint: string, answer: Answer): Promise<void> {
-    // False only when another instance kept one meanwhile (the claim outlived): the first stays.
-    await this.state.saveIdempotentAnswer(storeKey, { connectionId, fingerprint, status: answer.status, headers: answer.headers, body: answer.body, ttlMs: this.ttlMs });
+    try {
+      // False only when another instance kept one meanwhile (after this claim expired): the first stays.
+      await this.state.saveIdempotentAnswer(storeKey, { connectionId, fingerprint, status: answer.status, headers: answer.headers, body: answer.body, ttlMs: this.ttlMs });
+    } catch (err) {
+      this.onStoreError(err, 'keep');
+    }
     this.sweep();
   }
 
-  /** Expired answers read as absent; this keeps them from piling up. A failed sweep is retried by the next. */
+  /** Expired answers read as absent; this keeps them from piling up. A failed sweep is tried again on the next write. */
   private sweep(): void {
     const now = Date.now();
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
-    this.state.deleteExpiredIdempotentAnswers().catch(() => {
+    this.state.deleteExpiredIdempotentAnswers().catch((err: unknown) => {
       this.lastSweep = 0;
+      this.onStoreError(err, 'sweep');
     });
   }
 }
