@@ -16,6 +16,7 @@ describe('IdempotentWrites', () => {
     const consumer = await state.createConsumer({ name: 'c' }, 'test');
     connection = (await state.createConnection({ consumerId: consumer.id, kind: 'platform', target: 'shopify', baseUrl: 'http://127.0.0.1:1', authStrategy: 'header', authSettings: {} }, 'test')).id;
     failures.length = 0;
+    outcomes.length = 0;
   });
 
   afterEach(async () => {
@@ -23,7 +24,16 @@ describe('IdempotentWrites', () => {
     await shared.close();
   });
 
-  const writes = () => new IdempotentWrites(shared, state, 60_000, 5_000, (err, what) => failures.push({ err, what }));
+  const outcomes: string[] = [];
+  const writes = () =>
+    new IdempotentWrites({
+      locks: shared.locks,
+      answers: state,
+      ttlMs: 60_000,
+      pendingMs: 5_000,
+      onStoreError: (err, what) => failures.push({ err, what }),
+      onOutcome: (outcome) => outcomes.push(outcome),
+    });
   const answer = (text: string): Answer => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(text) });
   const scope = (conn: string, key = 'k1') => ({ consumerId: 'cons_1', connection: conn, key, requestId: 'req-1' });
 
@@ -38,6 +48,7 @@ describe('IdempotentWrites', () => {
     expect(applied).toBe(1);
     await expect(writes().run(scope(connection), 'other', write)).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     expect(failures).toEqual([]);
+    expect(outcomes).toEqual(['applied', 'replayed', 'reused']);
   });
 
   it('still answers a write whose answer cannot be kept (its connection was deleted meanwhile), and reports it', async () => {

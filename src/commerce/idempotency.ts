@@ -37,21 +37,40 @@ export interface IdempotencyScope {
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
+/** How a write with a key went: applied (first request), replayed, or refused (409 in use, 422 reused). */
+export type IdempotencyOutcome = 'applied' | 'replayed' | 'in_use' | 'reused';
+
+export interface IdempotentWritesOptions {
+  /** The claim on a key while its first request runs (cluster-wide with Redis). */
+  locks: SharedStore['locks'];
+  answers: Pick<StateStore, 'getIdempotentAnswer' | 'saveIdempotentAnswer' | 'deleteExpiredIdempotentAnswers'>;
+  ttlMs: number;
+  /** How long a first request may hold its key before a retry may run it again. */
+  pendingMs: number;
+  /** A failure to keep an answer or to sweep: the write itself stands, so it is reported, not thrown. */
+  onStoreError?: (err: unknown, what: 'keep' | 'sweep') => void;
+  onOutcome?: (outcome: IdempotencyOutcome) => void;
+}
+
 export class IdempotentWrites {
   private lastSweep = 0;
 
-  constructor(
-    private readonly shared: Pick<SharedStore, 'locks'>,
-    private readonly state: Pick<StateStore, 'getIdempotentAnswer' | 'saveIdempotentAnswer' | 'deleteExpiredIdempotentAnswers'>,
-    private readonly ttlMs: number,
-    /** How long a first request may hold its key before a retry may run it again. */
-    private readonly pendingMs: number,
-    /** A failure to keep an answer or to sweep: the write itself stands, so it is reported, not thrown. */
-    private readonly onStoreError: (err: unknown, what: 'keep' | 'sweep') => void = () => {},
-  ) {}
+  constructor(private readonly options: IdempotentWritesOptions) {}
 
   /** The first answer for this key (replayed), or `write`'s, which is then kept. */
   async run(scope: IdempotencyScope, fingerprint: string, write: () => Promise<Answer>): Promise<Answer & { replayed: boolean }> {
+    try {
+      const answer = await this.runOnce(scope, fingerprint, write);
+      this.options.onOutcome?.(answer.replayed ? 'replayed' : 'applied');
+      return answer;
+    } catch (err) {
+      if (isUnigateError(err) && err.code === 'IDEMPOTENCY_KEY_IN_USE') this.options.onOutcome?.('in_use');
+      else if (isUnigateError(err) && err.code === 'IDEMPOTENCY_KEY_REUSED') this.options.onOutcome?.('reused');
+      throw err;
+    }
+  }
+
+  private async runOnce(scope: IdempotencyScope, fingerprint: string, write: () => Promise<Answer>): Promise<Answer & { replayed: boolean }> {
     if (!KEY.test(scope.key)) {
       throw new UnigateError('VALIDATION_FAILED', {
         details: { errors: [{ path: 'header.idempotency-key', message: 'must be 1 to 255 visible ASCII characters' }] },
@@ -60,7 +79,7 @@ export class IdempotentWrites {
     const storeKey = `idempotency:${hash('sha256', `${scope.consumerId}\0${scope.connection}\0${scope.key}`, 'base64url')}`;
     const kept = await this.replay(storeKey, fingerprint);
     if (kept !== undefined) return kept;
-    const claim = await this.shared.locks.acquire(storeKey, { limit: 1, ttlMs: this.pendingMs });
+    const claim = await this.options.locks.acquire(storeKey, { limit: 1, ttlMs: this.options.pendingMs });
     if (!claim.acquired) {
       // It may have finished between the look-up and the claim.
       const done = await this.replay(storeKey, fingerprint);
@@ -83,12 +102,12 @@ export class IdempotentWrites {
       if (answer.status < 500) await this.keep(storeKey, scope.connection, fingerprint, answer);
       return { ...answer, replayed: false };
     } finally {
-      await this.shared.locks.release(claim.lease);
+      await this.options.locks.release(claim.lease);
     }
   }
 
   private async replay(storeKey: string, fingerprint: string): Promise<(Answer & { replayed: boolean }) | undefined> {
-    const kept = await this.state.getIdempotentAnswer(storeKey);
+    const kept = await this.options.answers.getIdempotentAnswer(storeKey);
     if (kept === undefined) return undefined;
     if (kept.fingerprint !== fingerprint) throw new UnigateError('IDEMPOTENCY_KEY_REUSED');
     return { status: kept.status, headers: kept.headers, body: kept.body, replayed: true };
@@ -101,9 +120,9 @@ export class IdempotentWrites {
   private async keep(storeKey: string, connectionId: string, fingerprint: string, answer: Answer): Promise<void> {
     try {
       // False only when another instance kept one meanwhile (after this claim expired): the first stays.
-      await this.state.saveIdempotentAnswer(storeKey, { connectionId, fingerprint, status: answer.status, headers: answer.headers, body: answer.body, ttlMs: this.ttlMs });
+      await this.options.answers.saveIdempotentAnswer(storeKey, { connectionId, fingerprint, status: answer.status, headers: answer.headers, body: answer.body, ttlMs: this.options.ttlMs });
     } catch (err) {
-      this.onStoreError(err, 'keep');
+      this.options.onStoreError?.(err, 'keep');
     }
     this.sweep();
   }
@@ -113,9 +132,9 @@ export class IdempotentWrites {
     const now = Date.now();
     if (now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
-    this.state.deleteExpiredIdempotentAnswers().catch((err: unknown) => {
+    this.options.answers.deleteExpiredIdempotentAnswers().catch((err: unknown) => {
       this.lastSweep = 0;
-      this.onStoreError(err, 'sweep');
+      this.options.onStoreError?.(err, 'sweep');
     });
   }
 }

@@ -116,6 +116,12 @@ export class Metrics {
       this.mappingGauge.set({ state: 'threads' }, this.mappingCalls.threads);
     },
   });
+  readonly idempotentWrites = new Counter({
+    name: 'unigate_idempotent_writes_total',
+    help: 'Unified writes sent with an Idempotency-Key, by outcome: applied (first request), replayed, in_use (409), reused (422).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly mappingThreadExits = new Counter({
     name: 'unigate_mapping_thread_exits_total',
     help: 'Mapping threads that stopped unexpectedly (their calls failed with INTERNAL_ERROR; the next call starts a new thread).',

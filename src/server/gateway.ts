@@ -117,9 +117,15 @@ export class Gateway {
         jwt: () => this.current.jwt,
         passthrough: createPassthrough(service, routes, () => this.observer),
         // A first write holds its key for as long as one platform call may take, retries included.
-        idempotency: new IdempotentWrites(services.shared, services.state, parseDuration(commerce.idempotencyTtl), parseDuration(commerce.timeouts!.total) + 10_000, (err, what) =>
-          this.logger.error({ err }, what === 'keep' ? 'idempotent answer not kept: a retry of this write would apply it again' : 'sweep of expired idempotent answers failed'),
-        ),
+        idempotency: new IdempotentWrites({
+          locks: services.shared.locks,
+          answers: services.state,
+          ttlMs: parseDuration(commerce.idempotencyTtl),
+          pendingMs: parseDuration(commerce.timeouts!.total) + 10_000,
+          onStoreError: (err, what) =>
+            this.logger.error({ err }, what === 'keep' ? 'idempotent answer not kept: a retry of this write would apply it again' : 'sweep of expired idempotent answers failed'),
+          onOutcome: (outcome) => this.metrics.idempotentWrites.inc({ outcome }),
+        }),
         logger: this.logger,
       });
     }

@@ -190,6 +190,12 @@ describe('Idempotency-Key on product.update', () => {
     const bad = await api(path, { method: 'PATCH', body: { price: '7.00' }, headers: { 'idempotency-key': 'x'.repeat(256) } });
     expect(bad.status).toBe(400);
     expect(bad.body!.error.details.errors[0].path).toBe('header.idempotency-key');
+
+    // Operators see how writes with keys went.
+    const metrics = await request(`${gw.adminUrl}/metrics`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const text = await metrics.body.text();
+    const count = (outcome: string) => Number(new RegExp(`^unigate_idempotent_writes_total\\{outcome="${outcome}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    for (const outcome of ['applied', 'replayed', 'in_use']) expect(count(outcome), outcome).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps answers in the state store: a purge of the whole cache or a restart does not let a retry apply twice', async () => {
