@@ -45,7 +45,6 @@ export interface GatewayOptions {
 
 const BREAKER_LEVEL = { closed: 0, 'half-open': 1, open: 2 } as const;
 
-
 /**
  * Bytes a client socket (and its request and response) buffers before backpressure. At
  * Node's 16 KiB, every write of an upstream's 64 KiB read reported backpressure: the
@@ -55,6 +54,7 @@ const BREAKER_LEVEL = { closed: 0, 'half-open': 1, open: 2 } as const;
  * back, one read later.
  */
 const CLIENT_SOCKET_BUFFER = 128 * 1024;
+
 export class Gateway {
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -320,6 +320,8 @@ export class Gateway {
     await this.connectionRoutes?.close();
     await this.current.retire(undefined);
     await this.services.close();
+    // The last request lines go before the line that says the process is done.
+    this.requestLog?.flush();
     this.logger.info('shut down');
     this.flushLogs();
   }
