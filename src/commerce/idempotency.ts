@@ -40,6 +40,8 @@ const KEY = /^[\x21-\x7e]{1,255}$/;
 /** How a write with a key went: applied (first request), replayed, or refused (409 in use, 422 reused). */
 export type IdempotencyOutcome = 'applied' | 'replayed' | 'in_use' | 'reused';
 
+const REFUSALS: Partial<Record<string, IdempotencyOutcome>> = { IDEMPOTENCY_KEY_IN_USE: 'in_use', IDEMPOTENCY_KEY_REUSED: 'reused' };
+
 export interface IdempotentWritesOptions {
   /** The claim on a key while its first request runs (cluster-wide with Redis). */
   locks: SharedStore['locks'];
@@ -64,8 +66,8 @@ export class IdempotentWrites {
       this.options.onOutcome?.(answer.replayed ? 'replayed' : 'applied');
       return answer;
     } catch (err) {
-      if (isUnigateError(err) && err.code === 'IDEMPOTENCY_KEY_IN_USE') this.options.onOutcome?.('in_use');
-      else if (isUnigateError(err) && err.code === 'IDEMPOTENCY_KEY_REUSED') this.options.onOutcome?.('reused');
+      const refused = isUnigateError(err) ? REFUSALS[err.code] : undefined;
+      if (refused !== undefined) this.options.onOutcome?.(refused);
       throw err;
     }
   }

@@ -14,7 +14,7 @@ import { SHOPIFY } from '../../src/connectors/shopify/definition.js';
 import { connectedPlatforms, connectorFor } from '../../src/connectors/registry.js';
 import { createPlatformConnection } from '../helpers/connections.js';
 import { ADMIN_TOKEN, startGateway, type TestGateway } from '../helpers/gateway.js';
-import { createConsumer, createKey } from '../helpers/identities.js';
+import { consumerWithKey } from '../helpers/identities.js';
 
 let shopify: ShopifySimulator;
 let bigcommerce: BigCommerceSimulator;
@@ -27,10 +27,10 @@ beforeAll(async () => {
   shopify = await startShopifySimulator({ port: 0, seed: 9, sizes, rateLimit: false });
   bigcommerce = await startBigCommerceSimulator({ port: 0, seed: 9, sizes, rateLimit: false });
   gw = await startGateway('upstreams: {}\nroutes: []\n');
-  const consumer = await createConsumer(gw.gateway, 'shop-owner');
-  key = (await createKey(gw.gateway, consumer.id)).key;
-  const other = await createConsumer(gw.gateway, 'someone-else');
-  otherKey = (await createKey(gw.gateway, other.id)).key;
+  const { consumer, key: ownerKey } = await consumerWithKey(gw.gateway, 'shop-owner');
+  key = ownerKey;
+  const other = await consumerWithKey(gw.gateway, 'someone-else');
+  otherKey = other.key;
   await createPlatformConnection(gw, { id: 'conn_shop', consumerId: consumer.id, definition: SHOPIFY, baseUrl: shopify.url, credentials: { access_token: shopify.token } });
   await createPlatformConnection(gw, {
     id: 'conn_bc',
@@ -39,7 +39,7 @@ beforeAll(async () => {
     baseUrl: bigcommerce.apiUrl('v3').replace(/\/v3$/, ''),
     credentials: { access_token: bigcommerce.token },
   });
-  await createPlatformConnection(gw, { id: 'conn_other', consumerId: other.id, definition: SHOPIFY, baseUrl: shopify.url, credentials: { access_token: shopify.token } });
+  await createPlatformConnection(gw, { id: 'conn_other', consumerId: other.consumer.id, definition: SHOPIFY, baseUrl: shopify.url, credentials: { access_token: shopify.token } });
 });
 
 afterAll(async () => {
@@ -203,8 +203,7 @@ describe('Idempotency-Key on product.update', () => {
     const yaml = `server: { data_dir: ${JSON.stringify(dataDir)}, drain_timeout: 5s }\nupstreams: {}\nroutes: []\n`;
     let own = await startGateway(yaml);
     try {
-      const owner = await createConsumer(own.gateway, 'durable-owner');
-      const ownKey = (await createKey(own.gateway, owner.id)).key;
+      const { consumer: owner, key: ownKey } = await consumerWithKey(own.gateway, 'durable-owner');
       await createPlatformConnection(own, { id: 'conn_durable', consumerId: owner.id, definition: SHOPIFY, baseUrl: shopify.url, credentials: { access_token: shopify.token } });
       const id = await simpleProduct('conn_shop');
       const path = `/v1/connections/conn_durable/products/${id}`;
@@ -244,13 +243,13 @@ describe('raw passthrough cache (commerce.raw_cache)', () => {
 
   beforeAll(async () => {
     cached = await startGateway("commerce: { raw_cache: { ttl: 60s, tags: ['connection:{connection}'] } }\nupstreams: {}\nroutes: []\n");
-    const owner = await createConsumer(cached.gateway, 'owner');
-    ownerKey = (await createKey(cached.gateway, owner.id)).key;
-    const otherOwner = await createConsumer(cached.gateway, 'other-owner');
-    otherOwnerKey = (await createKey(cached.gateway, otherOwner.id)).key;
+    const owner = await consumerWithKey(cached.gateway, 'owner');
+    ownerKey = owner.key;
+    const otherOwner = await consumerWithKey(cached.gateway, 'other-owner');
+    otherOwnerKey = otherOwner.key;
     // Two connections to the same shop, of two consumers.
-    await createPlatformConnection(cached, { id: 'raw_a', consumerId: owner.id, definition: SHOPIFY, baseUrl: shopify.url, credentials: { access_token: shopify.token } });
-    await createPlatformConnection(cached, { id: 'raw_b', consumerId: otherOwner.id, definition: SHOPIFY, baseUrl: shopify.url, credentials: { access_token: shopify.token } });
+    await createPlatformConnection(cached, { id: 'raw_a', consumerId: owner.consumer.id, definition: SHOPIFY, baseUrl: shopify.url, credentials: { access_token: shopify.token } });
+    await createPlatformConnection(cached, { id: 'raw_b', consumerId: otherOwner.consumer.id, definition: SHOPIFY, baseUrl: shopify.url, credentials: { access_token: shopify.token } });
   });
 
   afterAll(async () => {

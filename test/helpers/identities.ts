@@ -20,6 +20,12 @@ export async function createKey(gateway: Gateway, consumerId: string, options: {
   return { key: generated.key, id: record.id };
 }
 
+/** A consumer and one API key of its own: the caller of most proxy and unified API tests. */
+export async function consumerWithKey(gateway: Gateway, name = 'acme'): Promise<{ consumer: Consumer; key: string }> {
+  const consumer = await createConsumer(gateway, name);
+  return { consumer, key: (await createKey(gateway, consumer.id)).key };
+}
+
 export async function createConnection(
   gateway: Gateway,
   input: { consumerId: string; target: string; strategy: string; settings?: Record<string, unknown>; credentials: CredentialSet; id?: string },
