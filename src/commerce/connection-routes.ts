@@ -43,13 +43,24 @@ interface Entry {
 
 export class ConnectionRoutes {
   private readonly entries = new Map<string, Entry>();
+  /** Bumped by configure(): routes built under older settings are rebuilt on their next use. */
+  private settingsGeneration = 0;
 
   constructor(
     private readonly services: Services,
     private readonly events: TargetEvents,
-    private readonly settings: PlatformRouteSettings,
+    private settings: PlatformRouteSettings,
     private readonly observer: ForwardObserver,
   ) {}
+
+  /**
+   * New settings (a reload). Each connection's route is rebuilt on its next call; calls
+   * already running finish on the route they started with, whose pools then close.
+   */
+  configure(settings: PlatformRouteSettings): void {
+    this.settings = settings;
+    this.settingsGeneration++;
+  }
 
   /** The connector client for a connection (one per connection, kept while it is unchanged). */
   clientFor(connection: Connection, definition: ConnectorDefinition): EnginePlatformClient {
@@ -65,7 +76,7 @@ export class ConnectionRoutes {
     if (connection.baseUrl === null) {
       throw new UnigateError('CONNECTOR_AUTH_FAILED', { message: 'The connection has no base URL', details: { connection: connection.id } });
     }
-    const fingerprint = `${connection.baseUrl}|${connection.authStrategy}|${JSON.stringify(connection.authSettings)}`;
+    const fingerprint = `${this.settingsGeneration}|${connection.baseUrl}|${connection.authStrategy}|${JSON.stringify(connection.authSettings)}`;
     const existing = this.entries.get(connection.id);
     if (existing !== undefined && existing.fingerprint === fingerprint) return existing;
     if (existing !== undefined) void existing.route.upstream.close();

@@ -60,4 +60,19 @@ describe('IdempotentWrites', () => {
     expect(failures.map((f) => f.what)).toEqual(['keep']);
     expect(String(failures[0]!.err)).toMatch(/FOREIGN KEY|foreign key/);
   });
+
+  it('keeps answers for the time configured when they were written (a reload changes it for later writes)', async () => {
+    const idempotent = writes();
+    let applied = 0;
+    const write = async () => answer(`{"n":${++applied}}`);
+    idempotent.configure({ ttlMs: 30, pendingMs: 5_000 });
+    await idempotent.run(scope(connection, 'short'), 'fp', write);
+    idempotent.configure({ ttlMs: 60_000, pendingMs: 5_000 });
+    await idempotent.run(scope(connection, 'long'), 'fp', write);
+    await new Promise((r) => setTimeout(r, 60));
+    // The first answer expired: its retry runs the write again; the second is replayed.
+    expect((await idempotent.run(scope(connection, 'short'), 'fp', write)).replayed).toBe(false);
+    expect((await idempotent.run(scope(connection, 'long'), 'fp', write)).replayed).toBe(true);
+    expect(applied).toBe(3);
+  });
 });

@@ -56,8 +56,17 @@ export interface IdempotentWritesOptions {
 
 export class IdempotentWrites {
   private lastSweep = 0;
+  private readonly options: IdempotentWritesOptions;
 
-  constructor(private readonly options: IdempotentWritesOptions) {}
+  constructor(options: IdempotentWritesOptions) {
+    this.options = { ...options };
+  }
+
+  /** A reload's durations: writes from now on keep their answers and hold their keys for these. */
+  configure(durations: Pick<IdempotentWritesOptions, 'ttlMs' | 'pendingMs'>): void {
+    this.options.ttlMs = durations.ttlMs;
+    this.options.pendingMs = durations.pendingMs;
+  }
 
   /** The first answer for this key (replayed), or `write`'s, which is then kept. */
   async run(scope: IdempotencyScope, fingerprint: string, write: () => Promise<Answer>): Promise<Answer & { replayed: boolean }> {

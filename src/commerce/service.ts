@@ -31,6 +31,18 @@ export interface CommerceDeps {
 export class CommerceService {
   constructor(private readonly deps: CommerceDeps) {}
 
+  /**
+   * A reload's settings: calls from now on run on them (a call reads them once, as it
+   * starts). Returns the executor replaced, if any, for the caller to retire.
+   */
+  configure(settings: Pick<CommerceDeps, 'fanOutConcurrency'> & { executor?: Executor }): Executor | undefined {
+    this.deps.fanOutConcurrency = settings.fanOutConcurrency;
+    if (settings.executor === undefined) return undefined;
+    const previous = this.deps.executor;
+    this.deps.executor = settings.executor;
+    return previous;
+  }
+
   get identities(): IdentityCache {
     return this.deps.identities;
   }

@@ -25,12 +25,8 @@ import { createAdminServer } from './admin-server.js';
 import { clientErrorToUnigate, writeRawError } from './client-error.js';
 import { createProxyHandler, type ProxyEnvironment } from './proxy-handler.js';
 import { Runtime } from './runtime.js';
-import { ConnectionRoutes } from '../commerce/connection-routes.js';
-import { createPassthrough } from '../commerce/passthrough.js';
-import { createExecutor } from '../commerce/executor/index.js';
-import { IdempotentWrites } from '../commerce/idempotency.js';
-import { CommerceService } from '../commerce/service.js';
-import { UnifiedApi } from '../commerce/unified-api.js';
+import { CommerceStack } from '../commerce/stack.js';
+import type { UnifiedApi } from '../commerce/unified-api.js';
 import { openServices, type Services } from './services.js';
 import { createUpgradeHandler } from './upgrade.js';
 
@@ -68,7 +64,7 @@ export class Gateway {
   readonly observer: ForwardObserver;
   /** The unified eCommerce API, when `commerce.enabled`. */
   readonly unified: UnifiedApi | undefined;
-  private readonly connectionRoutes: ConnectionRoutes | undefined;
+  private readonly commerce: CommerceStack | undefined;
 
   private constructor(
     private readonly options: GatewayOptions,
@@ -81,53 +77,17 @@ export class Gateway {
     this.current = new Runtime(compiled, this.targetEvents, services);
     this.observer = this.createObserver();
     if (config.commerce!.enabled) {
-      const commerce = config.commerce!;
-      const routes = new ConnectionRoutes(
+      this.commerce = new CommerceStack(config.commerce!, {
         services,
-        this.targetEvents,
-        {
-          timeouts: {
-            connectMs: parseDuration(commerce.timeouts!.connect),
-            responseHeadersMs: parseDuration(commerce.timeouts!.responseHeaders),
-            bodyIdleMs: parseDuration(commerce.timeouts!.bodyIdle),
-            totalMs: parseDuration(commerce.timeouts!.total),
-          },
-          retries: commerce.retries,
-          connectionsPerStore: commerce.connectionsPerStore,
-          maxResponseBytes: commerce.maxResponseBytes,
-          rawCache: commerce.rawCache,
-        },
-        this.observer,
-      );
-      const service = new CommerceService({
-        identities: services.identities,
-        connections: services.connections,
-        routes,
-        executor: createExecutor({ threads: commerce.mappingThreads!.count, youngGenerationMb: commerce.mappingThreads!.youngGenerationMb, logger: this.logger, metrics: services.metrics }),
-        fanOutConcurrency: commerce.fanOutConcurrency,
-      });
-      services.onChanges((changes) => {
-        for (const change of changes) if (change.entityType === 'connection') routes.forget(change.entityId);
-      });
-      this.connectionRoutes = routes;
-      this.unified = new UnifiedApi({
-        service,
+        targetEvents: this.targetEvents,
+        observer: this.observer,
+        logger: this.logger,
+        metrics: this.metrics,
         authMode: () => this.current.config.commerce!.authenticate!.mode,
         rateLimit: () => this.current.unifiedLimit,
         jwt: () => this.current.jwt,
-        passthrough: createPassthrough(service, routes, () => this.observer),
-        // A first write holds its key for as long as one platform call may take, retries included.
-        idempotency: new IdempotentWrites({
-          locks: services.shared.locks,
-          answers: services.state,
-          ttlMs: parseDuration(commerce.idempotencyTtl),
-          pendingMs: parseDuration(commerce.timeouts!.total) + 10_000,
-          onStoreError: (err, what) =>
-            this.logger.error({ err }, what === 'keep' ? 'idempotent answer not kept: a retry of this write would apply it again' : 'sweep of expired idempotent answers failed'),
-          onOutcome: (outcome) => this.metrics.idempotentWrites.inc({ outcome }),
-        }),
-        logger: this.logger,
       });
+      this.unified = this.commerce.api;
     }
     this.adminToken = resolveAdminToken(config, options.env ?? process.env, this.logger);
     for (const upstream of this.current.upstreams.values()) warnInsecure(config, upstream.name, this.logger);
@@ -252,8 +212,8 @@ export class Gateway {
       if (JSON.stringify(compiled.config.stores) !== JSON.stringify(previous.config.stores)) {
         this.logger.warn('stores changed: they take effect on restart');
       }
-      if (JSON.stringify(startOnlyCommerce(compiled.config)) !== JSON.stringify(startOnlyCommerce(previous.config))) {
-        this.logger.warn('commerce settings other than authenticate and rate_limit changed: they take effect on restart');
+      if (compiled.config.commerce!.enabled !== previous.config.commerce!.enabled) {
+        this.logger.warn('commerce.enabled changed: it takes effect on restart');
       }
       let runtime: Runtime;
       try {
@@ -266,6 +226,7 @@ export class Gateway {
       }
       this.reloadTls(compiled.config);
       this.current = runtime;
+      if (compiled.config.commerce!.enabled) this.commerce?.reconfigure(compiled.config.commerce!);
       runtime.startHealthChecks();
       void previous.retire(runtime);
       for (const upstream of runtime.upstreams.values()) warnInsecure(compiled.config, upstream.name, this.logger);
@@ -316,8 +277,7 @@ export class Gateway {
     this.proxyServer.closeAllConnections();
     await closed;
     await this.admin.close();
-    await this.unified?.close();
-    await this.connectionRoutes?.close();
+    await this.commerce?.close();
     await this.current.retire(undefined);
     await this.services.close();
     // The last request lines go before the line that says the process is done.
@@ -422,8 +382,3 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The unified API's settings a reload does not apply (its authentication and rate limit it does). */
-function startOnlyCommerce(config: Config): unknown {
-  const { authenticate: _authenticate, rateLimit: _rateLimit, ...rest } = config.commerce ?? {};
-  return rest;
-}

@@ -19,7 +19,8 @@ export type EngineClientFor = (connection: CallConnection) => EnginePlatformClie
 export interface Executor {
   /** The answer: an object on the event loop, its JSON bytes from a thread. */
   run(call: UnifiedCall, clientFor: EngineClientFor): Promise<Json | Buffer>;
-  close(): Promise<void>;
+  /** Takes no more calls; those in flight may finish for up to `graceMs`, then fail with INTERNAL_ERROR. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export interface ExecutorOptions {

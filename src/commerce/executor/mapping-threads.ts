@@ -69,10 +69,19 @@ export class MappingThreads implements Executor {
     }
   }
 
-  async close(): Promise<void> {
+  async close(graceMs = 0): Promise<void> {
     this.closed = true;
+    const deadline = Date.now() + graceMs;
+    while (this.threads.some((t) => t.calls.size > 0) && Date.now() < deadline) await sleep(Math.min(50, deadline - Date.now()));
     const threads = this.threads.splice(0);
+    this.countThreads(-threads.length);
     await Promise.all(threads.map((t) => t.worker.terminate()));
+    const error = new UnigateError('INTERNAL_ERROR', { message: 'The call was interrupted: Unigate is shutting down its mapping threads' });
+    for (const thread of threads) {
+      for (const call of thread.calls.values()) call.reject(error);
+      thread.calls.clear();
+      thread.lent.clear();
+    }
   }
 
   /** The thread with the fewest calls in flight; a new one while fewer than configured run. */
@@ -90,7 +99,7 @@ export class MappingThreads implements Executor {
     });
     const thread: Thread = { worker, calls: new Map(), lent: new Map(), alive: true };
     this.threads.push(thread);
-    this.countThreads();
+    this.countThreads(1);
     // The thread keeps no call of its own open: the servers keep the process alive.
     worker.unref();
     worker.on('message', (message: FromThread) => this.onMessage(thread, message));
@@ -130,8 +139,9 @@ export class MappingThreads implements Executor {
     }
   }
 
-  private countThreads(): void {
-    if (this.options.metrics) this.options.metrics.mappingCalls.threads = this.threads.length;
+  /** By difference: an executor being retired after a reload and its successor count into one gauge. */
+  private countThreads(change: number): void {
+    if (this.options.metrics) this.options.metrics.mappingCalls.threads += change;
   }
 
   private post(thread: Thread, message: ToThread, transfer: ArrayBuffer[] = []): void {
@@ -141,14 +151,18 @@ export class MappingThreads implements Executor {
   private onExit(thread: Thread, code: number): void {
     thread.alive = false;
     const at = this.threads.indexOf(thread);
-    if (at >= 0) this.threads.splice(at, 1);
-    this.countThreads();
-    if (this.closed) return;
+    if (at < 0) return;
+    this.threads.splice(at, 1);
+    this.countThreads(-1);
     this.options.metrics?.mappingThreadExits.inc();
-    this.options.logger.error({ exit_code: code, calls: thread.calls.size }, 'mapping thread stopped; the next call starts a new one');
+    this.options.logger.error({ exit_code: code, calls: thread.calls.size }, this.closed ? 'mapping thread stopped while closing' : 'mapping thread stopped; the next call starts a new one');
     const error = new UnigateError('INTERNAL_ERROR', { message: 'The call was interrupted', cause: new Error(`mapping thread exited with code ${code}`) });
     for (const call of thread.calls.values()) call.reject(error);
     thread.calls.clear();
     thread.lent.clear();
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
