@@ -142,6 +142,20 @@ routes: [{ name: r, match: { path: /* }, upstream: u }]
     expect(res.json().error.details?.reason).toBe('headers-timeout');
   });
 
+  it('keeps a short response_headers timeout exactly (undici ticks its own every half second)', async () => {
+    // Answers after 450 ms: a 100 ms timeout left to undici's half-second tick would let it through.
+    const up = await upstreamOf((_req, res) => setTimeout(() => res.end('late'), 450));
+    const gw = await gatewayOf(`
+upstreams: { u: { targets: [{ url: "${up.url}" }], timeouts: { response_headers: 100ms }, retries: { count: 0 } } }
+routes: [{ name: r, match: { path: /* }, upstream: u }]
+`);
+    for (let i = 0; i < 3; i++) {
+      const res = await get(`${gw.url}/x`);
+      expect(res.status).toBe(504);
+      expect(res.json().error.details?.reason).toBe('headers-timeout');
+    }
+  });
+
   it('enforces the total timeout across retries', async () => {
     const up = await upstreamOf((_req, res) => setTimeout(() => res.writeHead(503).end(), 80));
     const gw = await gatewayOf(`

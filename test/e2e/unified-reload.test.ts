@@ -49,15 +49,14 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 describe('commerce settings on reload', () => {
   it('applies platform call timeouts from the next call, and their return to the defaults', async () => {
     expect((await call(LIST)).status).toBe(200);
-    // undici checks header timeouts about every half second: the answer comes well after that.
     await reload(`${BASE}commerce:\n  timeouts: { response_headers: 200ms }\n`);
-    shopify.faults.enqueue({ kind: 'latency', ms: 2500 });
+    shopify.faults.enqueue({ kind: 'latency', ms: 1200 });
     const slow = await call(LIST);
     expect(slow.status, JSON.stringify(slow.body)).toBe(504);
     expect(slow.body.error.code).toBe('UPSTREAM_TIMEOUT');
 
     await reload(BASE);
-    shopify.faults.enqueue({ kind: 'latency', ms: 1500 });
+    shopify.faults.enqueue({ kind: 'latency', ms: 1200 });
     const patient = await call(LIST);
     expect(patient.status, JSON.stringify(patient.body)).toBe(200);
     expect(patient.body.data).toHaveLength(5);

@@ -64,6 +64,22 @@ class TotalTimeoutError extends Error {
 class ClientGoneError extends Error {
   readonly code = 'UNIGATE_CLIENT_GONE';
 }
+/** Classified like undici's own header timeout. */
+class HeadersTimeoutError extends Error {
+  readonly code = 'UND_ERR_HEADERS_TIMEOUT';
+}
+
+/**
+ * undici checks its header timer about every half second, so a timeout under a couple of
+ * seconds could fire up to a second late: such a one is kept by the attempt with a timer of
+ * its own. Longer ones are left to undici (an extra timer per request is not free).
+ */
+const EXACT_HEADERS_TIMEOUT_BELOW_MS = 2000;
+
+function onHeadersTimeout(attempt: Attempt): void {
+  attempt.headersTimer = undefined;
+  attempt.abort?.(new HeadersTimeoutError(`no response headers within ${attempt.headersTimeoutMs} ms`));
+}
 
 export function forward(ctx: RequestContext, io: ForwardIO, observer: ForwardObserver): Promise<void> {
   return new Promise((resolve) => new Exchange(ctx, io, observer, resolve).start());
@@ -83,6 +99,8 @@ class Attempt implements Dispatcher.DispatchHandler, AttemptRequest {
   upTo = 0;
   response: UpstreamResponse | undefined = undefined;
   readonly sentAt = performance.now();
+  /** The exact header timer of a short timeout (see EXACT_HEADERS_TIMEOUT_BELOW_MS). */
+  headersTimer: NodeJS.Timeout | undefined = undefined;
 
   constructor(
     private readonly exchange: Exchange,
@@ -90,13 +108,19 @@ class Attempt implements Dispatcher.DispatchHandler, AttemptRequest {
     readonly number: number,
     public headers: RequestContext['upstreamHeaders'],
     public query: string,
+    readonly headersTimeoutMs: number,
   ) {}
 
+  /** undici starts the request (it may have waited for a connection until now). */
   onConnect(abort: (err?: Error) => void): void {
     this.abort = abort as (err: Error) => void;
+    const ms = this.headersTimeoutMs;
+    if (ms > 0 && ms < EXACT_HEADERS_TIMEOUT_BELOW_MS) this.headersTimer = setTimeout(onHeadersTimeout, ms, this);
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    // 1xx heads come before the response's own; the timer runs on until that one.
+    if (this.headersTimer !== undefined && statusCode >= 200) this.stopHeadersTimer();
     this.resume = resume;
     return this.exchange.onHeaders(this, statusCode, rawHeaders);
   }
@@ -110,7 +134,13 @@ class Attempt implements Dispatcher.DispatchHandler, AttemptRequest {
   }
 
   onError(err: Error): void {
+    if (this.headersTimer !== undefined) this.stopHeadersTimer();
     this.exchange.onError(this, err);
+  }
+
+  private stopHeadersTimer(): void {
+    clearTimeout(this.headersTimer);
+    this.headersTimer = undefined;
   }
 }
 
@@ -165,7 +195,14 @@ class Exchange {
     ctx.attempts++;
     const hooks = ctx.route.policies.attempt;
     // Attempt hooks change their own copy, so every attempt starts from the request as built.
-    const attempt = new Attempt(this, target, ctx.attempts, hooks.length === 0 ? ctx.upstreamHeaders : { ...ctx.upstreamHeaders }, ctx.upstreamQuery);
+    const attempt = new Attempt(
+      this,
+      target,
+      ctx.attempts,
+      hooks.length === 0 ? ctx.upstreamHeaders : { ...ctx.upstreamHeaders },
+      ctx.upstreamQuery,
+      ctx.route.timeouts.responseHeadersMs,
+    );
     this.attempt = attempt;
     if (hooks.length === 0) {
       this.send(attempt);
