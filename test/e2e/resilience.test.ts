@@ -6,7 +6,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
-import { closedPort, startUpstream, type TestUpstream } from '../helpers/upstream.js';
+import { closedPort, hangingPort, startUpstream, type TestUpstream } from '../helpers/upstream.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -140,6 +140,19 @@ routes: [{ name: r, match: { path: /* }, upstream: u }]
     expect(res.status).toBe(504);
     expect(res.json().error.code).toBe('UPSTREAM_TIMEOUT');
     expect(res.json().error.details?.reason).toBe('headers-timeout');
+  });
+
+  it('answers 504 UPSTREAM_TIMEOUT when the connect does not complete within the connect timeout', async () => {
+    const hanging = await hangingPort();
+    cleanups.push(hanging.close);
+    // 150 ms: undici's own connect timer, checked every half second, would not fire for 0.5-1 s.
+    const gw = await gatewayOf(`
+upstreams: { u: { targets: [{ url: "http://127.0.0.1:${hanging.port}" }], timeouts: { connect: 150ms, total: 450ms }, retries: { count: 0 } } }
+routes: [{ name: r, match: { path: /* }, upstream: u }]
+`);
+    const res = await get(`${gw.url}/x`);
+    expect(res.status).toBe(504);
+    expect(res.json().error.details?.reason).toBe('connect-timeout');
   });
 
   it('keeps a short response_headers timeout exactly (undici ticks its own every half second)', async () => {

@@ -4,6 +4,8 @@
  *   const up = await startUpstream((req, res) => res.end('ok'));
  *   up.url; up.requests; await up.close();
  */
+import net from 'node:net';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -61,4 +63,36 @@ export async function closedPort(): Promise<number> {
   const port = (server.address() as AddressInfo).port;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * A loopback port where a connect never completes: a listener in another process that never
+ * accepts, its backlog filled, so the kernel drops further SYNs. `close` ends it all.
+ */
+export async function hangingPort(): Promise<{ port: number; close: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['-e', "require('net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, function () { console.log(this.address().port); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120000); })"],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = Number(await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (data: Buffer) => resolve(data.toString().trim()));
+    child.once('exit', (code) => reject(new Error(`the hanging listener exited (${code})`)));
+  }));
+  // The backlog takes two connections; the kernel leaves later SYNs unanswered.
+  const fillers: net.Socket[] = [];
+  for (let i = 0; i < 2; i++) {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    fillers.push(socket);
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  }
+  return {
+    port,
+    close: async () => {
+      for (const socket of fillers) socket.destroy();
+      child.kill('SIGKILL');
+      await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+    },
+  };
 }

@@ -3,8 +3,9 @@
  * passive ejection and the circuit breaker.
  */
 import { readFileSync } from 'node:fs';
-import { Pool } from 'undici';
+import { Pool, type buildConnector } from 'undici';
 import { CircuitBreaker, type BreakerOptions, type BreakerState } from './circuit-breaker.js';
+import { exactTimeoutConnector } from './exact-connect.js';
 import { PassiveHealth, type PassiveOptions } from './passive-health.js';
 
 export interface TargetTls {
@@ -69,7 +70,7 @@ export class Target {
       // Per-request timeouts are set on each dispatch; these are the pool's defaults.
       headersTimeout: 0,
       bodyTimeout: 0,
-      connect: connectOptions(parsed, options),
+      connect: exactTimeoutConnector(connectOptions(parsed, options), options.connectTimeoutMs),
     });
     this.breaker = new CircuitBreaker(options.breaker, (state) => events.onBreakerChange(this, state));
     this.passive = options.passive
@@ -110,8 +111,8 @@ export class Target {
   }
 }
 
-function connectOptions(url: URL, options: TargetOptions): Record<string, unknown> {
-  const connect: Record<string, unknown> = { timeout: options.connectTimeoutMs };
+function connectOptions(url: URL, options: TargetOptions): buildConnector.BuildOptions {
+  const connect: buildConnector.BuildOptions & Record<string, unknown> = {};
   if (url.protocol !== 'https:') return connect;
   const tls = options.tls;
   connect.rejectUnauthorized = !(tls?.insecureSkipVerify ?? false);
