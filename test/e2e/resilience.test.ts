@@ -195,6 +195,38 @@ routes: [{ name: r, match: { path: /* }, upstream: u }]
     await expect(res.body.text()).rejects.toThrow();
   });
 
+  it('keeps a short body_idle exactly: a 450 ms silence past a 100 ms limit cuts the response', async () => {
+    const up = await upstreamOf((_req, res) => {
+      res.writeHead(200, { 'content-length': '20' });
+      res.write('x'.repeat(10));
+      setTimeout(() => res.end('y'.repeat(10)), 450);
+    });
+    const gw = await gatewayOf(`
+upstreams: { u: { targets: [{ url: "${up.url}" }], timeouts: { body_idle: 100ms } } }
+routes: [{ name: r, match: { path: /* }, upstream: u }]
+`);
+    const res = await request(`${gw.url}/x`);
+    expect(res.statusCode).toBe(200);
+    await expect(res.body.text()).rejects.toThrow();
+  });
+
+  it('does not count a slow client against body_idle: the upstream waits for it, then finishes', async () => {
+    const size = 8 * 1024 * 1024;
+    const up = await upstreamOf((_req, res) => {
+      res.writeHead(200, { 'content-length': String(size) });
+      res.end(Buffer.alloc(size, 'z'));
+    });
+    const gw = await gatewayOf(`
+upstreams: { u: { targets: [{ url: "${up.url}" }], timeouts: { body_idle: 100ms } } }
+routes: [{ name: r, match: { path: /* }, upstream: u }]
+`);
+    const res = await request(`${gw.url}/x`);
+    // Nothing is read for 600 ms: the proxy's buffers fill and it stops reading the upstream.
+    await new Promise((r) => setTimeout(r, 600));
+    const body = Buffer.from(await res.body.arrayBuffer());
+    expect(body.length).toBe(size);
+  });
+
   it('ends the client response with an error when the upstream resets mid-body', async () => {
     const up = await upstreamOf((req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' }); // chunked

@@ -64,21 +64,36 @@ class TotalTimeoutError extends Error {
 class ClientGoneError extends Error {
   readonly code = 'UNIGATE_CLIENT_GONE';
 }
-/** Classified like undici's own header timeout. */
+/** Classified like undici's own header and body timeouts. */
 class HeadersTimeoutError extends Error {
   readonly code = 'UND_ERR_HEADERS_TIMEOUT';
 }
+class BodyTimeoutError extends Error {
+  readonly code = 'UND_ERR_BODY_TIMEOUT';
+}
 
 /**
- * undici checks its header timer about every half second, so a timeout under a couple of
- * seconds could fire up to a second late: such a one is kept by the attempt with a timer of
- * its own. Longer ones are left to undici (an extra timer per request is not free).
+ * undici checks its header and body timers about every half second, so a timeout under a
+ * couple of seconds could fire up to a second late: such a one is kept by the attempt with a
+ * timer of its own. Longer ones are left to undici (an extra timer per request is not free).
  */
-const EXACT_HEADERS_TIMEOUT_BELOW_MS = 2000;
+const EXACT_TIMEOUT_BELOW_MS = 2000;
+
+const exact = (ms: number): boolean => ms > 0 && ms < EXACT_TIMEOUT_BELOW_MS;
 
 function onHeadersTimeout(attempt: Attempt): void {
-  attempt.headersTimer = undefined;
-  attempt.abort?.(new HeadersTimeoutError(`no response headers within ${attempt.headersTimeoutMs} ms`));
+  attempt.timer = undefined;
+  attempt.abort?.(new HeadersTimeoutError(`no response headers within ${attempt.timeouts.responseHeadersMs} ms`));
+}
+
+/** Silence counts only while the attempt reads: a paused body (a slow client) is not idle. */
+function onBodyTimeout(attempt: Attempt): void {
+  if (attempt.paused) {
+    attempt.timer!.refresh();
+    return;
+  }
+  attempt.timer = undefined;
+  attempt.abort?.(new BodyTimeoutError(`no response body data for ${attempt.timeouts.bodyIdleMs} ms`));
 }
 
 export function forward(ctx: RequestContext, io: ForwardIO, observer: ForwardObserver): Promise<void> {
@@ -88,7 +103,8 @@ export function forward(ctx: RequestContext, io: ForwardIO, observer: ForwardObs
 /** One upstream attempt; undici calls it, it hands everything to its exchange. */
 class Attempt implements Dispatcher.DispatchHandler, AttemptRequest {
   abort: ((err: Error) => void) | undefined = undefined;
-  resume: (() => void) | undefined = undefined;
+  /** undici's resume of this response, once its head arrived. */
+  private resumeUpstream: (() => void) | undefined = undefined;
   /** The response is being read only to free the connection (a retry is under way). */
   discard = false;
   released = false;
@@ -99,8 +115,10 @@ class Attempt implements Dispatcher.DispatchHandler, AttemptRequest {
   upTo = 0;
   response: UpstreamResponse | undefined = undefined;
   readonly sentAt = performance.now();
-  /** The exact header timer of a short timeout (see EXACT_HEADERS_TIMEOUT_BELOW_MS). */
-  headersTimer: NodeJS.Timeout | undefined = undefined;
+  /** The exact header, then body, timer of a short timeout (see EXACT_TIMEOUT_BELOW_MS). */
+  timer: NodeJS.Timeout | undefined = undefined;
+  /** The exchange asked undici to stop reading (the client is behind). */
+  paused = false;
 
   constructor(
     private readonly exchange: Exchange,
@@ -108,39 +126,55 @@ class Attempt implements Dispatcher.DispatchHandler, AttemptRequest {
     readonly number: number,
     public headers: RequestContext['upstreamHeaders'],
     public query: string,
-    readonly headersTimeoutMs: number,
+    readonly timeouts: { responseHeadersMs: number; bodyIdleMs: number },
   ) {}
 
   /** undici starts the request (it may have waited for a connection until now). */
   onConnect(abort: (err?: Error) => void): void {
     this.abort = abort as (err: Error) => void;
-    const ms = this.headersTimeoutMs;
-    if (ms > 0 && ms < EXACT_HEADERS_TIMEOUT_BELOW_MS) this.headersTimer = setTimeout(onHeadersTimeout, ms, this);
+    if (exact(this.timeouts.responseHeadersMs)) this.timer = setTimeout(onHeadersTimeout, this.timeouts.responseHeadersMs, this);
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
-    // 1xx heads come before the response's own; the timer runs on until that one.
-    if (this.headersTimer !== undefined && statusCode >= 200) this.stopHeadersTimer();
-    this.resume = resume;
-    return this.exchange.onHeaders(this, statusCode, rawHeaders);
+    // 1xx heads come before the response's own; the header timer runs on until that one.
+    if (statusCode >= 200) {
+      this.stopTimer();
+      if (exact(this.timeouts.bodyIdleMs)) this.timer = setTimeout(onBodyTimeout, this.timeouts.bodyIdleMs, this);
+    }
+    this.resumeUpstream = resume;
+    return this.reading(this.exchange.onHeaders(this, statusCode, rawHeaders));
   }
 
   onData(chunk: Buffer): boolean {
-    return this.discard || this.exchange.onData(this, chunk);
+    this.timer?.refresh();
+    return this.discard || this.reading(this.exchange.onData(this, chunk));
   }
 
   onComplete(): void {
+    this.stopTimer();
     this.exchange.onComplete(this);
   }
 
   onError(err: Error): void {
-    if (this.headersTimer !== undefined) this.stopHeadersTimer();
+    this.stopTimer();
     this.exchange.onError(this, err);
   }
 
-  private stopHeadersTimer(): void {
-    clearTimeout(this.headersTimer);
-    this.headersTimer = undefined;
+  /** Reads the upstream again after a pause (the client caught up, or the head was written). */
+  resume(): void {
+    this.paused = false;
+    this.resumeUpstream?.();
+  }
+
+  private reading(more: boolean): boolean {
+    this.paused = !more;
+    return more;
+  }
+
+  private stopTimer(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 }
 
@@ -153,7 +187,7 @@ class Exchange {
   private deadline = 0;
   private totalTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  private readonly onDrain = (): void => this.attempt?.resume?.();
+  private readonly onDrain = (): void => this.attempt?.resume();
   private readonly onClientClose = (): void => {
     if (this.finished) return;
     this.ctx.clientAborted = true;
@@ -201,7 +235,7 @@ class Exchange {
       ctx.attempts,
       hooks.length === 0 ? ctx.upstreamHeaders : { ...ctx.upstreamHeaders },
       ctx.upstreamQuery,
-      ctx.route.timeouts.responseHeadersMs,
+      ctx.route.timeouts,
     );
     this.attempt = attempt;
     if (hooks.length === 0) {
@@ -391,7 +425,7 @@ class Exchange {
         this.ctx.bytesOut += chunk.length;
         res.write(chunk);
       }
-      attempt.resume?.();
+      attempt.resume();
       return;
     }
     this.ctx.bytesOut += response.body?.length ?? 0;
