@@ -27,7 +27,7 @@ import { UnifiedApi } from './unified-api.js';
 
 export type CommerceConfig = NonNullable<Config['commerce']>;
 
-/** What the stack reads from the config now serving, on each call. */
+/** What the stack is built with; the three getters read the config now serving, on each call. */
 export interface CommerceStackDeps {
   services: Services;
   targetEvents: TargetEvents;

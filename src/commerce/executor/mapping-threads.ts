@@ -5,6 +5,7 @@
  * stops, failing the calls it had with INTERNAL_ERROR.
  */
 import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { UnigateError } from '../../errors/unigate-error.js';
@@ -161,8 +162,4 @@ export class MappingThreads implements Executor {
     thread.calls.clear();
     thread.lent.clear();
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
