@@ -128,6 +128,30 @@ routes: [{ name: r, match: { path: /* }, upstream: u }]
     expect(alive(Number(pid))).toBe(false);
   });
 
+  it('with server.drain_delay, serves on after SIGTERM until a second SIGTERM, then exits 0', async () => {
+    const a = await startUpstream((_req, res) => res.end('from-a'));
+    upstreams.push(a);
+    const path = file('delay.yaml', `
+listeners:
+  proxy: { host: 127.0.0.1, port: 0 }
+  admin: { host: 127.0.0.1, port: 0, token: cli-test-admin-token-123 }
+server: { data_dir: ${JSON.stringify(join(dir, 'delay-data'))}, drain_delay: 10m }
+upstreams: { u: { targets: [{ url: "${a.url}" }] } }
+routes: [{ name: r, match: { path: /* }, upstream: u }]
+`);
+    const cli = startCli(['start', '-c', path]);
+    children.push(cli);
+    const [, proxyUrl] = await cli.waitFor(/proxy on (http:\/\/127\.0\.0\.1:\d+)/);
+    cli.child.kill('SIGTERM');
+    await cli.waitFor(/draining/);
+    const during = await request(`${proxyUrl}/x`);
+    expect(during.headers.connection).toBe('close');
+    expect(await during.body.text()).toBe('from-a');
+    expect((await request(`${proxyUrl}/readyz`)).statusCode).toBe(503);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
   it('stops the gateway it started when it dies itself, and runs in place with UNIGATE_NODE_FLAGS=off', async () => {
     const config = file('orphan.yaml', `
 listeners:

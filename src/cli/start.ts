@@ -51,17 +51,22 @@ export async function startCommand(options: { config?: string }): Promise<void> 
 
   process.on('SIGHUP', () => void gateway.reload());
   let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
+  // SIGTERM drains after server.drain_delay; SIGINT (an operator's Ctrl-C), a second signal, or
+  // the parent going away drains at once.
+  const stop = async (delay: boolean) => {
+    if (stopping) {
+      void gateway.shutdown({ delay: false });
+      return;
+    }
     stopping = true;
-    await gateway.shutdown();
+    await gateway.shutdown({ delay });
     await demo?.close();
     await stores?.close();
     process.exit(0);
   };
-  process.on('SIGTERM', () => void stop());
-  process.on('SIGINT', () => void stop());
-  onParentGone(() => void stop());
+  process.on('SIGTERM', () => void stop(true));
+  process.on('SIGINT', () => void stop(false));
+  onParentGone(() => void stop(false));
   // Said once the signals are handled: whoever waits for this line may send them at once.
   announce();
 }

@@ -268,6 +268,10 @@ export const Logging = Strict(
 export const Server = Strict(
   {
     data_dir: Type.String({ default: './data', description: 'Directory for local state (generated admin token, embedded databases).' }),
+    drain_delay: Duration(
+      'On SIGTERM, how long to go on serving before the listener closes, while /readyz answers 503 and every answer closes its connection: time for load balancers to take the instance out. SIGINT, or a second SIGTERM, skips it.',
+      { default: '0s' },
+    ),
     drain_timeout: Duration('On SIGTERM, how long in-flight requests may take to finish before exit.', { default: '30s' }),
   },
   'Process behaviour.',

@@ -11,6 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { compileConfig, type CompiledConfig } from '../config/compile.js';
 import { parseDuration } from '../config/duration.js';
@@ -58,6 +59,9 @@ export class Gateway {
   readonly admin: FastifyInstance;
   private current: Runtime;
   private drainingFlag = false;
+  private stopping: Promise<void> | undefined;
+  /** Ends the drain delay early (a second signal). */
+  private delayEnd: AbortController | undefined;
   private requestLog: RequestLog | undefined;
   private readonly adminToken: string;
   private reloading: Promise<ConfigProblem[] | undefined> | undefined;
@@ -262,16 +266,31 @@ export class Gateway {
   }
 
   /**
-   * Graceful drain: stop accepting, let in-flight requests finish (up to the drain
-   * timeout), close keep-alive connections, then release pools.
+   * Graceful drain. With `server.drain_delay`, the proxy first goes on serving for that long
+   * while /readyz answers 503 and every answer closes its connection, so that load balancers
+   * take the instance out before it stops accepting. Then it stops accepting, lets in-flight
+   * requests finish (up to the drain timeout), closes keep-alive connections and releases
+   * pools. A call while the delay runs, or one with `delay: false`, ends the delay at once.
    */
-  async shutdown(): Promise<void> {
-    if (this.drainingFlag) return;
+  shutdown(options: { delay?: boolean } = {}): Promise<void> {
+    if (this.stopping === undefined) this.stopping = this.drain(options.delay ?? true);
+    else this.delayEnd?.abort();
+    return this.stopping;
+  }
+
+  private async drain(withDelay: boolean): Promise<void> {
     this.drainingFlag = true;
-    const drainMs = parseDuration(this.current.config.server!.drainTimeout);
+    const server = this.current.config.server!;
+    const delayMs = withDelay ? parseDuration(server.drainDelay) : 0;
+    if (delayMs > 0) {
+      this.delayEnd = new AbortController();
+      this.logger.info({ drain_delay_ms: delayMs }, 'draining: /readyz answers 503; still serving until the delay ends');
+      await sleep(delayMs, undefined, { signal: this.delayEnd.signal }).catch(() => undefined);
+      this.delayEnd = undefined;
+    }
     const closed = new Promise<void>((resolve) => this.proxyServer.close(() => resolve()));
     this.proxyServer.closeIdleConnections();
-    const deadline = Date.now() + drainMs;
+    const deadline = Date.now() + parseDuration(server.drainTimeout);
     while (this.current.inflight > 0 && Date.now() < deadline) await sleep(20);
     if (this.current.inflight > 0) this.logger.warn({ in_flight: this.current.inflight }, 'drain timeout reached; closing remaining connections');
     this.proxyServer.closeAllConnections();
@@ -378,7 +397,4 @@ function warnListenerChanges(before: Config, after: Config, logger: Logger): voi
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 

@@ -2,8 +2,11 @@
  * Reload and drain: a bad config is refused and the old one keeps serving; in-flight
  * requests finish on the config they started with; SIGTERM-style shutdown drains.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { request } from 'undici';
+import { Client, request } from 'undici';
 import { ADMIN_TOKEN, startGateway, type TestGateway } from '../helpers/gateway.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
 
@@ -99,6 +102,47 @@ describe('graceful drain', () => {
     expect(await inflight).toBe('done');
     await stopped;
     await expect(request(`${gw.url}/x`)).rejects.toThrow();
+  });
+
+  it('with a drain delay, goes on serving while /readyz answers 503 and each answer closes its connection, until a second call ends the delay', async () => {
+    const up = await named('a');
+    const dataDir = mkdtempSync(join(tmpdir(), 'unigate-drain-'));
+    // The delay is far longer than the test: only the second call can end it.
+    const gw = await startGateway(config(up.url, `server: { data_dir: ${JSON.stringify(dataDir)}, drain_delay: 10m, drain_timeout: 5s }`));
+    const kept = new Client(gw.url);
+    cleanups.push(() => kept.destroy());
+    expect(await (await kept.request({ method: 'GET', path: '/x' })).body.text()).toBe('a');
+
+    const stopped = gw.close();
+    expect(gw.gateway.draining).toBe(true);
+    // The keep-alive connection that was idle when the drain began still serves, and says it closes.
+    const onKept = await kept.request({ method: 'GET', path: '/x' });
+    expect(onKept.headers.connection).toBe('close');
+    expect(await onKept.body.text()).toBe('a');
+    // New connections are still accepted.
+    const fresh = await request(`${gw.url}/x`);
+    expect(fresh.headers.connection).toBe('close');
+    expect(await fresh.body.text()).toBe('a');
+    for (const url of [`${gw.url}/readyz`, `${gw.adminUrl}/readyz`]) {
+      const ready = await request(url);
+      expect(ready.statusCode, url).toBe(503);
+      expect(await ready.body.json(), url).toMatchObject({ draining: true });
+    }
+    expect(gw.logs.records.some((r) => String(r.msg).startsWith('draining') && r.drain_delay_ms === 600_000)).toBe(true);
+
+    // A second signal's call ends the delay; both calls end with the same drain.
+    const again = gw.gateway.shutdown();
+    await Promise.all([stopped, again]);
+    await expect(request(`${gw.url}/x`)).rejects.toThrow();
+  });
+
+  it('skips the drain delay when asked to stop at once (SIGINT)', async () => {
+    const up = await named('a');
+    const dataDir = mkdtempSync(join(tmpdir(), 'unigate-drain-'));
+    const gw = await startGateway(config(up.url, `server: { data_dir: ${JSON.stringify(dataDir)}, drain_delay: 10m, drain_timeout: 5s }`));
+    await gw.gateway.shutdown({ delay: false });
+    await expect(request(`${gw.url}/x`)).rejects.toThrow();
+    expect(gw.logs.records.some((r) => String(r.msg).startsWith('draining'))).toBe(false);
   });
 });
 
