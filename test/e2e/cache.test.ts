@@ -47,6 +47,12 @@ routes:
     upstream: api
     strip_prefix: true
     policies: { cache: { max_body_bytes: 1048576, tags: ["route:{route}"], key: { query: [page] } } }
+  - name: short-timeouts
+    match: { path: /s/* }
+    upstream: api
+    strip_prefix: true
+    timeouts: { response_headers: 100ms, body_idle: 100ms }
+    policies: { cache: { max_body_bytes: 1048576 } }
   - name: plain
     match: { path: /plain/* }
     upstream: api
@@ -214,6 +220,32 @@ describe('stale responses and coalescing', () => {
     expect([onReset.status, xcache(onReset), onReset.body]).toEqual([200, 'STALE', { n: 1 }]);
     failing = 'no';
     expect((await get('/c/sie')).body).toEqual({ n: 4 });
+  });
+
+  it('keeps a short header or body-idle timeout exactly when the upstream is tried before stale-if-error', async () => {
+    // The upstream answers 450 ms late, or stalls 450 ms mid-body: past the route's 100 ms, so
+    // the stale entry answers. undici's own timers, checked every half second, would let the
+    // late answer through.
+    let mode: 'fresh' | 'late-head' | 'stalled-body' = 'fresh';
+    handlers['/sie-slow'] = (_q, s, n) => {
+      const headers = { 'cache-control': 'max-age=1, stale-if-error=60' };
+      if (mode === 'late-head') setTimeout(() => json(s, headers, { n }), 450);
+      else if (mode === 'stalled-body') {
+        s.writeHead(200, { 'content-type': 'application/json', ...headers });
+        s.write('{"n":');
+        setTimeout(() => s.end(`${n}}`), 450);
+      } else json(s, headers, { n });
+    };
+    await get('/s/sie-slow');
+    await sleep(1100);
+    mode = 'late-head';
+    const late = await get('/s/sie-slow');
+    mode = 'stalled-body';
+    const stalled = await get('/s/sie-slow');
+    expect([late.status, xcache(late), late.body]).toEqual([200, 'STALE', { n: 1 }]);
+    expect([stalled.status, xcache(stalled), stalled.body]).toEqual([200, 'STALE', { n: 1 }]);
+    mode = 'fresh';
+    expect((await get('/s/sie-slow')).body).toEqual({ n: 4 });
   });
 
   it('makes one upstream call for 100 concurrent misses of one key', async () => {

@@ -11,6 +11,7 @@ import type { Dispatcher } from 'undici';
 import { RequestContext } from '../../server/context.js';
 import { requestTarget } from '../../server/upstream-request.js';
 import { phaseIndex } from '../phases.js';
+import { BodyTimeoutError, HeadersTimeoutError, isExactTimeout } from '../upstream/exact-timeouts.js';
 import type { AttemptRequest, UpstreamResponse } from '../policy.js';
 
 export interface Fetched extends UpstreamResponse {
@@ -46,20 +47,33 @@ export async function fetchUpstream(ctx: RequestContext, maxBytes: number): Prom
   const hooks = route.policies.attempt;
   let sent = false;
   let ok = false;
+  let timer: NodeJS.Timeout | undefined;
   try {
     for (const policy of hooks) await policy.onAttempt?.(ctx, attempt);
     sent = true;
+    const { responseHeadersMs, bodyIdleMs, totalMs } = route.timeouts;
+    const exactTimer = new AbortController();
+    const signals = totalMs > 0 ? [exactTimer.signal, AbortSignal.timeout(totalMs)] : [exactTimer.signal];
+    // Counted from the call, so a connection still being opened counts too: it never fires late.
+    timer = isExactTimeout(responseHeadersMs)
+      ? setTimeout(() => exactTimer.abort(new HeadersTimeoutError(`no response headers within ${responseHeadersMs} ms`)), responseHeadersMs)
+      : undefined;
     const response = await target.pool.request({
       path: requestTarget(target.basePath, ctx.upstreamPath, attempt.query),
       method: 'GET',
       headers: attempt.headers as Dispatcher.DispatchOptions['headers'],
-      headersTimeout: route.timeouts.responseHeadersMs,
-      bodyTimeout: route.timeouts.bodyIdleMs,
-      signal: route.timeouts.totalMs > 0 ? AbortSignal.timeout(route.timeouts.totalMs) : undefined,
+      headersTimeout: responseHeadersMs,
+      bodyTimeout: bodyIdleMs,
+      signal: AbortSignal.any(signals),
     });
+    clearTimeout(timer);
+    timer = isExactTimeout(bodyIdleMs)
+      ? setTimeout(() => exactTimer.abort(new BodyTimeoutError(`no response body data for ${bodyIdleMs} ms`)), bodyIdleMs)
+      : undefined;
     const headers = lowerCase(response.headers);
     for (const policy of hooks) policy.onAttemptResponse?.(ctx, attempt, response.statusCode, () => headers);
-    const body = await readUpTo(response.body, maxBytes);
+    const body = await readUpTo(response.body, maxBytes, timer);
+    clearTimeout(timer);
     ok = response.statusCode < 500;
     const fetched: Fetched = { status: response.statusCode, headers, body };
     if (body !== undefined) {
@@ -69,16 +83,19 @@ export async function fetchUpstream(ctx: RequestContext, maxBytes: number): Prom
     }
     return fetched;
   } finally {
+    clearTimeout(timer);
     if (sent) target.recordOutcome(ok, Date.now());
     target.release();
     for (const policy of hooks) policy.onAttemptEnd?.(ctx, attempt);
   }
 }
 
-async function readUpTo(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<Buffer | undefined> {
+/** The whole body, or undefined past `maxBytes`; each chunk restarts the body-idle timer, if any. */
+async function readUpTo(body: Dispatcher.ResponseData['body'], maxBytes: number, idleTimer: NodeJS.Timeout | undefined): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
+    idleTimer?.refresh();
     size += chunk.length;
     if (size > maxBytes) {
       body.destroy();

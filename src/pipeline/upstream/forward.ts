@@ -18,6 +18,7 @@ import type { AttemptRequest, UpstreamResponse } from '../policy.js';
 import { parseRawHeaders, responseHeaders, retryAfterMs, toHeaderList } from './response-headers.js';
 import { backoffDelay } from './retry-budget.js';
 import { ClientBodyError, RequestBody } from './request-body.js';
+import { BodyTimeoutError, HeadersTimeoutError, isExactTimeout } from './exact-timeouts.js';
 import type { Target } from './target.js';
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
@@ -64,22 +65,6 @@ class TotalTimeoutError extends Error {
 class ClientGoneError extends Error {
   readonly code = 'UNIGATE_CLIENT_GONE';
 }
-/** Classified like undici's own header and body timeouts. */
-class HeadersTimeoutError extends Error {
-  readonly code = 'UND_ERR_HEADERS_TIMEOUT';
-}
-class BodyTimeoutError extends Error {
-  readonly code = 'UND_ERR_BODY_TIMEOUT';
-}
-
-/**
- * undici checks its header and body timers about every half second, so a timeout under a
- * couple of seconds could fire up to a second late: such a one is kept by the attempt with a
- * timer of its own. Longer ones are left to undici (an extra timer per request is not free).
- */
-const EXACT_TIMEOUT_BELOW_MS = 2000;
-
-const exact = (ms: number): boolean => ms > 0 && ms < EXACT_TIMEOUT_BELOW_MS;
 
 function onHeadersTimeout(attempt: Attempt): void {
   attempt.timer = undefined;
@@ -115,7 +100,7 @@ class Attempt implements Dispatcher.DispatchHandler, AttemptRequest {
   upTo = 0;
   response: UpstreamResponse | undefined = undefined;
   readonly sentAt = performance.now();
-  /** The exact header, then body, timer of a short timeout (see EXACT_TIMEOUT_BELOW_MS). */
+  /** The header, then body, timer of a short timeout (exact-timeouts.ts). */
   timer: NodeJS.Timeout | undefined = undefined;
   /** The exchange asked undici to stop reading (the client is behind). */
   paused = false;
@@ -132,14 +117,14 @@ class Attempt implements Dispatcher.DispatchHandler, AttemptRequest {
   /** undici starts the request (it may have waited for a connection until now). */
   onConnect(abort: (err?: Error) => void): void {
     this.abort = abort as (err: Error) => void;
-    if (exact(this.timeouts.responseHeadersMs)) this.timer = setTimeout(onHeadersTimeout, this.timeouts.responseHeadersMs, this);
+    if (isExactTimeout(this.timeouts.responseHeadersMs)) this.timer = setTimeout(onHeadersTimeout, this.timeouts.responseHeadersMs, this);
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     // 1xx heads come before the response's own; the header timer runs on until that one.
     if (statusCode >= 200) {
       this.stopTimer();
-      if (exact(this.timeouts.bodyIdleMs)) this.timer = setTimeout(onBodyTimeout, this.timeouts.bodyIdleMs, this);
+      if (isExactTimeout(this.timeouts.bodyIdleMs)) this.timer = setTimeout(onBodyTimeout, this.timeouts.bodyIdleMs, this);
     }
     this.resumeUpstream = resume;
     return this.reading(this.exchange.onHeaders(this, statusCode, rawHeaders));
