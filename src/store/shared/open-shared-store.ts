@@ -7,7 +7,7 @@
  * the start: the store opens 'unavailable' and connects when Redis comes back.
  */
 import { createMemorySharedStore, type MemoryStoreOptions } from './memory/index.js';
-import { createRedisSharedStore, type RedisNode, type RedisStoreOptions, type RedisTarget } from './redis/index.js';
+import type { RedisNode, RedisStoreOptions, RedisTarget } from './redis/index.js';
 import type { SharedStore } from './types.js';
 
 export type SharedStoreTarget = { readonly kind: 'memory' } | ({ readonly kind: 'redis'; readonly prefix?: string } & RedisTarget);
@@ -47,6 +47,8 @@ export function parseSharedStoreUrl(spec: string | undefined): SharedStoreTarget
 export async function openSharedStore(spec: string | undefined, options: OpenSharedStoreOptions = {}): Promise<SharedStore> {
   const target = parseSharedStoreUrl(spec);
   if (target.kind === 'memory') return createMemorySharedStore(options.memory);
+  // Loaded only when named: an instance on the in-process default carries no Redis client.
+  const { createRedisSharedStore } = await import('./redis/index.js');
   return createRedisSharedStore(target, { ...options, prefix: target.prefix ?? options.prefix });
 }
 

@@ -9,7 +9,6 @@
  * Migrations run before this returns.
  */
 import { join, resolve } from 'node:path';
-import { PostgresStateStore } from './postgres/postgres-store.js';
 import { SqliteStateStore } from './sqlite/sqlite-store.js';
 import type { StateStore } from './types.js';
 
@@ -40,6 +39,8 @@ export function parseStateStoreLocation(spec: string | undefined, dataDir: strin
 export async function openStateStore(spec: string | undefined, options: OpenStateStoreOptions): Promise<StateStore> {
   const location = parseStateStoreLocation(spec, options.dataDir);
   if (location.backend === 'sqlite') return SqliteStateStore.open({ path: location.path });
+  // Loaded only when named: an instance on the embedded default carries no PostgreSQL client.
+  const { PostgresStateStore } = await import('./postgres/postgres-store.js');
   return PostgresStateStore.open({ url: location.url, ...(options.onError && { onError: options.onError }) });
 }
 
