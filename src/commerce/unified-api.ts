@@ -22,6 +22,7 @@ import { writeFingerprint, type IdempotentWrites } from './idempotency.js';
 import { buildOpenApi } from './openapi.js';
 import { serveDocs } from './docs.js';
 import type { RequestTarget } from '../server/request-guard.js';
+import { unreadableBody } from '../server/unreadable-body.js';
 import type { ClientInfo, createPassthrough } from './passthrough.js';
 import type { Logger } from '../observability/logger.js';
 
@@ -45,6 +46,8 @@ export const UNIFIED_ROUTE = 'unified-api';
 const identities = new WeakMap<IncomingMessage, Identity>();
 const RAW = /^\/v1\/connections\/([^/]+)\/raw(\/.*)?$/;
 const PUBLIC = new Set(['/v1/openapi.json', '/docs', '/docs/']);
+/** Write bodies are a few fields; anything near this is a mistake. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
 
 export class UnifiedApi {
   private handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -53,7 +56,7 @@ export class UnifiedApi {
   constructor(private readonly options: UnifiedApiOptions) {
     this.app = Fastify({
       logger: false,
-      bodyLimit: 1024 * 1024,
+      bodyLimit: BODY_LIMIT_BYTES,
       ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
       serverFactory: (handler) => {
         this.handler = handler;
@@ -240,9 +243,12 @@ function toApiError(err: unknown): UnigateError {
       },
     });
   }
-  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
-    return new UnigateError(e.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', { message: 'The request is malformed' });
+  if (e.statusCode === 413) return new UnigateError('PAYLOAD_TOO_LARGE', { details: { limit_bytes: BODY_LIMIT_BYTES } });
+  const body = unreadableBody(err);
+  if (body !== undefined) {
+    return new UnigateError('VALIDATION_FAILED', { message: 'The request body could not be read', details: { errors: [{ path: 'body', rule: 'readable', message: `the body ${body}` }] } });
   }
+  if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) return new UnigateError('BAD_REQUEST', { message: 'The request is malformed' });
   return new UnigateError('INTERNAL_ERROR', { cause: err });
 }
 

@@ -196,6 +196,28 @@ describe('orders, updates and errors', () => {
     expect(bad.status).toBe(400);
     expect(bad.body!.error.details.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['querystring.limit', 'querystring.colour']));
   });
+
+  it('says what is wrong with a write body it cannot read, without quoting it', async () => {
+    const write = (body: string, headers: Record<string, string>) =>
+      request(`${gw.url}/v1/connections/${ids.shopify}/products/1`, { method: 'PATCH', headers: { 'x-api-key': key, ...headers }, body }).then(async (res) => ({
+        status: res.statusCode,
+        text: await res.body.text(),
+      }));
+    const cases = [
+      { body: '{"price": "1.00", "token": "sk_secret_in_a_broken_body', type: 'application/json', status: 400, code: 'VALIDATION_FAILED', says: 'the body is not valid JSON' },
+      { body: 'price=1.00', type: 'application/x-www-form-urlencoded', status: 415, code: 'VALIDATION_FAILED', says: 'the body must be JSON (Content-Type: application/json)' },
+      { body: `{"price": "${'9'.repeat(1024 * 1024)}"}`, type: 'application/json', status: 413, code: 'PAYLOAD_TOO_LARGE', says: undefined },
+    ];
+    for (const c of cases) {
+      const res = await write(c.body, { 'content-type': c.type });
+      const error = (JSON.parse(res.text) as { error: { code: string; status: number; details: { errors?: { path: string; message: string }[]; limit_bytes?: number } } }).error;
+      expect(error.code, c.type).toBe(c.code);
+      expect(error.status, c.type).toBe(res.status);
+      if (c.says === undefined) expect(error.details.limit_bytes).toBe(1024 * 1024);
+      else expect(error.details.errors).toEqual([{ path: 'body', rule: 'readable', message: c.says }]);
+      expect(res.text).not.toContain('sk_secret');
+    }
+  });
 });
 
 describe('passthrough and docs', () => {

@@ -7,14 +7,8 @@ import type { FastifyReply } from 'fastify';
 import { errorEnvelope } from '../../errors/envelope.js';
 import { UnigateError, isUnigateError } from '../../errors/unigate-error.js';
 import { StateStoreError } from '../../store/state/types.js';
+import { unreadableBody } from '../unreadable-body.js';
 import { validationFailed } from './validate.js';
-
-const BODY_ERRORS: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'is not valid JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'is empty but Content-Type says JSON',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'must be JSON (Content-Type: application/json)',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'does not match its Content-Length',
-};
 
 export function toAdminError(err: unknown): UnigateError {
   if (isUnigateError(err)) return err;
@@ -31,9 +25,8 @@ export function toAdminError(err: unknown): UnigateError {
         return new UnigateError('INTERNAL_ERROR', { cause: err });
     }
   }
-  const code = (err as { code?: string }).code ?? '';
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new UnigateError('PAYLOAD_TOO_LARGE', { message: 'The body is larger than the admin API accepts (1 MiB)' });
-  const body = BODY_ERRORS[code] ?? (err instanceof SyntaxError ? BODY_ERRORS.FST_ERR_CTP_INVALID_JSON_BODY : undefined);
+  if ((err as { code?: string }).code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new UnigateError('PAYLOAD_TOO_LARGE', { message: 'The body is larger than the admin API accepts (1 MiB)' });
+  const body = unreadableBody(err);
   if (body !== undefined) return validationFailed([{ path: '', message: `the body ${body}` }], 'The request body could not be read');
   if ((err as { statusCode?: number }).statusCode === 400) return new UnigateError('BAD_REQUEST');
   return new UnigateError('INTERNAL_ERROR', { cause: err });
