@@ -108,56 +108,82 @@ function likeRegex(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`, 'is');
 }
 
+/** A filter value as MySQL compares it with the stored "YYYY-MM-DD HH:MM:SS" (it reads ISO 8601 too). */
+function asStored(b: string): string {
+  return /^\d{4}-\d{2}-\d{2}T/.test(b) ? b.replace('T', ' ').replace(/(\.\d+)?(Z|[+-]00:?00)?$/, '') : b;
+}
+
+const isNumeric = (b: string): boolean => b.trim() !== '' && Number.isFinite(Number(b));
+
 function compare(a: string | number, b: string): number {
-  const n = Number(b);
-  if (typeof a === 'number' && b.trim() !== '' && Number.isFinite(n)) return a - n;
-  // Dates sent as ISO 8601 compare like the stored "YYYY-MM-DD HH:MM:SS" (MySQL reads both).
-  const bb = /^\d{4}-\d{2}-\d{2}T/.test(b) ? b.replace('T', ' ').replace(/(\.\d+)?(Z|[+-]00:?00)?$/, '') : b;
+  if (typeof a === 'number' && isNumeric(b)) return a - Number(b);
   const aa = String(a);
+  const bb = asStored(b);
   return aa < bb ? -1 : aa > bb ? 1 : 0;
 }
 
-/** One condition (§3 list of condition types). Multi-valued fields match when any value does. */
-function matches(value: FieldValue, condition: string, raw: string): boolean {
-  const values = Array.isArray(value) ? (value as Array<string | number>) : value === null ? [] : [value as string | number];
-  const list = raw.split(',').map((s) => s.trim());
-  switch (condition) {
+/**
+ * compare(v, x) === 0 for some x of `list`, by set lookups: an `in` list can name hundreds
+ * of ids, each tried against every record.
+ */
+function equalTo(list: readonly string[]): (v: string | number) => boolean {
+  const numbers = new Set<number>();
+  const strings = new Set<string>();
+  for (const x of list) {
+    if (isNumeric(x)) numbers.add(Number(x));
+    strings.add(asStored(x));
+  }
+  return (v) => (typeof v === 'number' ? numbers.has(v) || strings.has(String(v)) : strings.has(v));
+}
+
+function valuesOf(value: FieldValue): ReadonlyArray<string | number> {
+  return Array.isArray(value) ? (value as ReadonlyArray<string | number>) : value === null ? [] : [value as string | number];
+}
+
+/**
+ * One condition (§3 list of condition types), prepared once per request. Multi-valued
+ * fields match when any value does.
+ */
+function condition(type: string, raw: string): (value: FieldValue) => boolean {
+  const any = (test: (v: string | number) => boolean) => (value: FieldValue) => valuesOf(value).some(test);
+  const none = (test: (v: string | number) => boolean) => (value: FieldValue) => !valuesOf(value).some(test);
+  const list = () => raw.split(',').map((x) => x.trim());
+  switch (type) {
     case 'null':
-      return values.length === 0;
+      return (value) => valuesOf(value).length === 0;
     case 'notnull':
-      return values.length > 0;
+      return (value) => valuesOf(value).length > 0;
     case 'neq':
-      return !values.some((v) => compare(v, raw) === 0);
+      return none(equalTo([raw]));
     case 'nin':
-      return !values.some((v) => list.some((x) => compare(v, x) === 0));
-    case 'nlike':
-      return !values.some((v) => likeRegex(raw).test(String(v)));
+      return none(equalTo(list()));
+    case 'nlike': {
+      const pattern = likeRegex(raw);
+      return none((v) => pattern.test(String(v)));
+    }
     case 'nfinset':
-      return !values.some((v) => String(v).split(',').includes(raw));
+      return none((v) => String(v).split(',').includes(raw));
+    case 'gt':
+      return any((v) => compare(v, raw) > 0);
+    case 'gteq':
+    case 'moreq':
+    case 'from':
+      return any((v) => compare(v, raw) >= 0);
+    case 'lt':
+      return any((v) => compare(v, raw) < 0);
+    case 'lteq':
+    case 'to':
+      return any((v) => compare(v, raw) <= 0);
+    case 'like': {
+      const pattern = likeRegex(raw);
+      return any((v) => pattern.test(String(v)));
+    }
+    case 'in':
+      return any(equalTo(list()));
+    case 'finset':
+      return any((v) => String(v).split(',').includes(raw));
     default:
-      return values.some((v) => {
-        switch (condition) {
-          case 'gt':
-            return compare(v, raw) > 0;
-          case 'gteq':
-          case 'moreq':
-          case 'from':
-            return compare(v, raw) >= 0;
-          case 'lt':
-            return compare(v, raw) < 0;
-          case 'lteq':
-          case 'to':
-            return compare(v, raw) <= 0;
-          case 'like':
-            return likeRegex(raw).test(String(v));
-          case 'in':
-            return list.some((x) => compare(v, x) === 0);
-          case 'finset':
-            return String(v).split(',').includes(raw);
-          default:
-            return compare(v, raw) === 0;
-        }
-      });
+      return any(equalTo([raw]));
   }
 }
 
@@ -189,7 +215,8 @@ export function searchList<T>(ctx: RouteContext, fields: Fields<T>, all: readonl
   for (const f of [...c.filterGroups.flat().map((x) => x.field), ...c.sortOrders.map((s) => s.field)]) {
     if (!(f in fields)) return unknownField(storage, f);
   }
-  let items = all.filter((item) => c.filterGroups.every((g) => g.length === 0 || g.some((f) => matches((fields[f.field] as Fields<T>[string])(item), f.condition_type, f.value))));
+  const groups = c.filterGroups.map((g) => g.map((f) => ({ read: fields[f.field] as Fields<T>[string], test: condition(f.condition_type, f.value) })));
+  let items = all.filter((item) => groups.every((g) => g.length === 0 || g.some((f) => f.test(f.read(item)))));
   if (c.sortOrders.length > 0) {
     items = [...items].sort((a, b) => {
       for (const s of c.sortOrders) {
