@@ -55,6 +55,12 @@ describe('age (§4.2.3)', () => {
     expect(initialAge({ date: date(T0 - 10_000) }, T0 - 500, T0)).toBe(10_000);
     expect(initialAge({ date: date(T0), age: '30' }, T0 - 500, T0)).toBe(30_500);
   });
+
+  it('counts the apparent age in whole seconds, as Date has them', () => {
+    // Sent and received within the second Date names: no age, however late in that second.
+    expect(initialAge({ date: date(T0) }, T0 + 990, T0 + 999)).toBe(9);
+    expect(initialAge({ date: date(T0) }, T0 + 2400, T0 + 2500)).toBe(2000);
+  });
 });
 
 describe('storability (§3)', () => {

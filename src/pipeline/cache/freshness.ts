@@ -89,7 +89,9 @@ export function lifetime(response: Directives, headers: Headers, responseTime: n
 export function initialAge(headers: Headers, requestTime: number, responseTime: number): number {
   const ageHeader = header(headers, 'age');
   const ageValue = ageHeader !== undefined && /^\d+$/.test(ageHeader.trim()) ? Number(ageHeader.trim()) * 1000 : 0;
-  const apparentAge = Math.max(0, responseTime - dateOf(headers, responseTime));
+  // Date has one-second resolution: against a millisecond clock it would add up to a second to
+  // every age (a max-age=1 answer could be stale as it is stored). Whole seconds, as Date has.
+  const apparentAge = Math.max(0, Math.floor(responseTime / 1000) * 1000 - dateOf(headers, responseTime));
   const responseDelay = Math.max(0, responseTime - requestTime);
   return Math.max(apparentAge, ageValue + responseDelay);
 }
