@@ -11,6 +11,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { compileConfig, type CompiledConfig } from '../config/compile.js';
@@ -60,6 +61,8 @@ export class Gateway {
   private current: Runtime;
   private drainingFlag = false;
   private stopping: Promise<void> | undefined;
+  /** Client sockets of upgrade requests (WebSocket tunnels): in flight until they close. */
+  private readonly tunnels = new Set<Duplex>();
   /** Ends the drain delay early (a second signal). */
   private delayEnd: AbortController | undefined;
   private requestLog: RequestLog | undefined;
@@ -112,7 +115,12 @@ export class Gateway {
       ? https.createServer({ ...serverOptions, cert: readFileSync(listener.tls.certFile), key: readFileSync(listener.tls.keyFile) }, handler)
       : http.createServer(serverOptions, handler);
     this.proxyServer.on('checkContinue', (req, res) => handler(req, res, true));
-    this.proxyServer.on('upgrade', createUpgradeHandler(env));
+    const upgrade = createUpgradeHandler(env);
+    this.proxyServer.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.tunnels.add(socket);
+      socket.once('close', () => this.tunnels.delete(socket));
+      upgrade(req, socket, head);
+    });
     this.proxyServer.on('connect', (_req, socket) =>
       writeRawError(socket as never, new UnigateError('BAD_REQUEST', { message: 'The request is malformed: CONNECT is not supported (Unigate is not a tunnel)', details: { reason: 'CONNECT' } })),
     );
@@ -269,8 +277,8 @@ export class Gateway {
    * Graceful drain. With `server.drain_delay`, the proxy first goes on serving for that long
    * while /readyz answers 503 and every answer closes its connection, so that load balancers
    * take the instance out before it stops accepting. Then it stops accepting, lets in-flight
-   * requests finish (up to the drain timeout), closes keep-alive connections and releases
-   * pools. A call while the delay runs, or one with `delay: false`, ends the delay at once.
+   * requests and WebSocket tunnels finish (up to the drain timeout, when the rest are closed),
+   * closes keep-alive connections and releases pools. A call while the delay runs, or one with `delay: false`, ends the delay at once.
    */
   shutdown(options: { delay?: boolean } = {}): Promise<void> {
     if (this.stopping === undefined) this.stopping = this.drain(options.delay ?? true);
@@ -291,8 +299,11 @@ export class Gateway {
     const closed = new Promise<void>((resolve) => this.proxyServer.close(() => resolve()));
     this.proxyServer.closeIdleConnections();
     const deadline = Date.now() + parseDuration(server.drainTimeout);
-    while (this.current.inflight > 0 && Date.now() < deadline) await sleep(20);
-    if (this.current.inflight > 0) this.logger.warn({ in_flight: this.current.inflight }, 'drain timeout reached; closing remaining connections');
+    const busy = () => this.current.inflight > 0 || this.tunnels.size > 0;
+    while (busy() && Date.now() < deadline) await sleep(20);
+    if (busy()) this.logger.warn({ in_flight: this.current.inflight, websockets: this.tunnels.size }, 'drain timeout reached; closing remaining connections');
+    // The server's close waits for upgraded sockets too, and closeAllConnections does not reach them.
+    for (const socket of this.tunnels) socket.destroy();
     this.proxyServer.closeAllConnections();
     await closed;
     await this.admin.close();

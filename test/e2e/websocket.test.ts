@@ -1,6 +1,9 @@
 /** WebSocket upgrade passthrough on routes that allow it, refused on those that do not. */
+import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
@@ -9,6 +12,7 @@ import { rawExchange, statusOf } from '../helpers/raw-http.js';
 let server: http.Server;
 let gw: TestGateway;
 let upgradeHeaders: http.IncomingHttpHeaders | undefined;
+let upstreamUrl: string;
 
 beforeAll(async () => {
   server = http.createServer((_req, res) => res.end('plain'));
@@ -23,6 +27,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  upstreamUrl = url;
   gw = await startGateway(`
 upstreams: { u: { targets: [{ url: "${url}" }] } }
 routes:
@@ -74,5 +79,48 @@ describe('websocket', () => {
     );
     expect(statusOf(raw)).toBe(400);
     expect(raw).toContain('does not allow protocol upgrades');
+  });
+});
+
+describe('websocket tunnels while draining', () => {
+  async function drainingGateway(drainTimeout: string): Promise<TestGateway> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'unigate-ws-drain-'));
+    return startGateway(`
+server: { data_dir: ${JSON.stringify(dataDir)}, drain_timeout: ${drainTimeout} }
+upstreams: { u: { targets: [{ url: "${upstreamUrl}" }] } }
+routes: [{ name: ws, match: { path: /ws/* }, upstream: u, websocket: true }]
+`);
+  }
+
+  async function openTunnel(own: TestGateway): Promise<{ ws: WebSocket; echo: (text: string) => Promise<string>; closed: Promise<unknown> }> {
+    const ws = new WebSocket(`${own.url.replace('http', 'ws')}/ws/chat`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const closed = new Promise((resolve) => ws.once('close', resolve));
+    const echo = (text: string) =>
+      new Promise<string>((resolve) => {
+        ws.once('message', (data) => resolve(data.toString()));
+        ws.send(text);
+      });
+    return { ws, echo, closed };
+  }
+
+  it('counts an open tunnel as in flight: the drain waits for it to close', async () => {
+    const own = await drainingGateway('1m');
+    const tunnel = await openTunnel(own);
+    let drained = false;
+    const stopped = own.close().then(() => (drained = true));
+    expect(await tunnel.echo('still there')).toBe('echo:still there');
+    expect(drained).toBe(false);
+    tunnel.ws.close();
+    await stopped;
+    expect(own.logs.records.some((r) => r.msg === 'drain timeout reached; closing remaining connections')).toBe(false);
+  });
+
+  it('closes a tunnel still open when the drain timeout ends, and then stops', async () => {
+    const own = await drainingGateway('200ms');
+    const tunnel = await openTunnel(own);
+    await own.close();
+    await tunnel.closed;
+    expect(own.logs.records.find((r) => r.msg === 'drain timeout reached; closing remaining connections')).toMatchObject({ websockets: 1, in_flight: 0 });
   });
 });
