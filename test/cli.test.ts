@@ -152,6 +152,28 @@ routes: [{ name: r, match: { path: /* }, upstream: u }]
     expect(await cli.exited).toBe(0);
   });
 
+  it('says which listener cannot bind its port, without a stack trace, and exits 1', async () => {
+    const holder = await startUpstream((_req, res) => res.end());
+    upstreams.push(holder);
+    const taken = Number(new URL(holder.url).port);
+    for (const [listener, ports] of [
+      ['proxy', `proxy: { host: 127.0.0.1, port: ${taken} }\n  admin: { host: 127.0.0.1, port: 0, token: cli-test-admin-token-123 }`],
+      ['admin', `proxy: { host: 127.0.0.1, port: 0 }\n  admin: { host: 127.0.0.1, port: ${taken}, token: cli-test-admin-token-123 }`],
+    ] as const) {
+      const path = file(`taken-${listener}.yaml`, `
+listeners:
+  ${ports}
+server: { data_dir: ${JSON.stringify(join(dir, `taken-${listener}`))} }
+upstreams: {}
+routes: []
+`);
+      const { status, stderr } = await runCliAsync(['start', '-c', path]);
+      expect(status, stderr).toBe(1);
+      expect(stderr).toContain(`listeners.${listener}.port: cannot listen: 127.0.0.1:${taken} is in use`);
+      expect(stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
   it('stops the gateway it started when it dies itself, and runs in place with UNIGATE_NODE_FLAGS=off', async () => {
     const config = file('orphan.yaml', `
 listeners:

@@ -43,7 +43,8 @@ export async function startCommand(options: { config?: string }): Promise<void> 
     await demo?.close();
     await stores?.close();
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
+      const hint = configPath === undefined ? 'The demo takes other ports from UNIGATE_PORT and UNIGATE_ADMIN_PORT.\n' : '';
+      process.stderr.write(`${err.message}\n${hint}`);
       process.exit(1);
     }
     throw err;

@@ -190,15 +190,33 @@ export class Gateway {
   private async listen(): Promise<void> {
     const config = this.current.config;
     const proxy = config.listeners!.proxy!;
-    await new Promise<void>((resolve, reject) => {
-      this.proxyServer.once('error', reject);
-      this.proxyServer.listen(proxy.port, proxy.host, () => {
-        this.proxyServer.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.proxyServer.once('error', reject);
+        this.proxyServer.listen(proxy.port, proxy.host, () => {
+          this.proxyServer.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      throw this.cannotListen('proxy', proxy, err);
+    }
     const admin = config.listeners!.admin!;
-    await this.admin.listen({ port: admin.port, host: admin.host });
+    try {
+      await this.admin.listen({ port: admin.port, host: admin.host });
+    } catch (err) {
+      this.proxyServer.close();
+      throw this.cannotListen('admin', admin, err);
+    }
+  }
+
+  /** A listener that cannot bind, told as the config problem it is (not a stack trace). */
+  private cannotListen(name: 'proxy' | 'admin', listener: { host: string; port: number }, err: unknown): unknown {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE' ? 'is in use' : code === 'EACCES' ? 'needs privileges this process lacks' : code === 'EADDRNOTAVAIL' ? 'is not an address of this machine' : undefined;
+    if (why === undefined) return err;
+    return new ConfigError(this.options.configPath ?? 'config', [{ path: `listeners.${name}.port`, message: `cannot listen: ${listener.host}:${listener.port} ${why}` }]);
   }
 
   /**
