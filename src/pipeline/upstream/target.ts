@@ -111,9 +111,21 @@ export class Target {
   }
 }
 
+/**
+ * Bytes an upstream socket buffers before Node stops reading it. At undici's 64 KiB, a 64 KiB
+ * answer and its head filled the buffer: Node stopped reading and started again for every
+ * response, two epoll_ctl calls each. 128 KiB takes such an answer whole, as the client
+ * sockets do (CLIENT_SOCKET_BUFFER); a paused exchange holds at most that much more.
+ * TLS sockets keep undici's own setting.
+ */
+const UPSTREAM_SOCKET_BUFFER = 128 * 1024;
+
 function connectOptions(url: URL, options: TargetOptions): buildConnector.BuildOptions {
   const connect: buildConnector.BuildOptions & Record<string, unknown> = {};
-  if (url.protocol !== 'https:') return connect;
+  if (url.protocol !== 'https:') {
+    connect.highWaterMark = UPSTREAM_SOCKET_BUFFER;
+    return connect;
+  }
   const tls = options.tls;
   connect.rejectUnauthorized = !(tls?.insecureSkipVerify ?? false);
   if (tls?.caFile) connect.ca = readFileSync(tls.caFile);
