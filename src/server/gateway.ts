@@ -296,7 +296,8 @@ export class Gateway {
    * while /readyz answers 503 and every answer closes its connection, so that load balancers
    * take the instance out before it stops accepting. Then it stops accepting, lets in-flight
    * requests and WebSocket tunnels finish (up to the drain timeout, when the rest are closed),
-   * closes keep-alive connections and releases pools. A call while the delay runs, or one with `delay: false`, ends the delay at once.
+   * closes keep-alive connections and releases pools. A call while the delay runs, or one
+   * with `delay: false`, ends the delay at once.
    */
   shutdown(options: { delay?: boolean } = {}): Promise<void> {
     if (this.stopping === undefined) this.stopping = this.drain(options.delay ?? true);
