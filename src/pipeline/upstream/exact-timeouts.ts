@@ -4,7 +4,7 @@
  * request's own. Longer ones are left to undici (an extra timer per request is not free).
  * The errors are classified like undici's own header and body timeouts.
  */
-export const EXACT_TIMEOUT_BELOW_MS = 2000;
+const EXACT_TIMEOUT_BELOW_MS = 2000;
 
 /** Whether a header or body-idle timeout of `ms` needs a timer of its own. */
 export const isExactTimeout = (ms: number): boolean => ms > 0 && ms < EXACT_TIMEOUT_BELOW_MS;
